@@ -1,0 +1,3 @@
+export * from './settings';
+export * from './settings.module';
+export { SECRET_VARS, envSchema } from './settings.schema';
