@@ -1,1 +1,5 @@
 export * from './domain-error';
+export * from './problem';
+export * from './problem.filter';
+export * from './validation';
+export * from './body-errors.middleware';

@@ -6,6 +6,10 @@ import { Settings } from './settings';
 @Module({})
 export class SettingsModule {
   static forRoot(settings: Settings): DynamicModule {
-    return { module: SettingsModule, providers: [{ provide: Settings, useValue: settings }], exports: [Settings] };
+    return {
+      module: SettingsModule,
+      providers: [{ provide: Settings, useValue: settings }],
+      exports: [Settings],
+    };
   }
 }

@@ -60,9 +60,13 @@ export class Settings {
 }
 
 /** Reads `<NAME>_FILE` for every secret; a variable and its `_FILE` twin together is an error. */
-function resolveFiles(env: NodeJS.ProcessEnv, sources: Record<string, SettingSource>): Record<string, string> {
+function resolveFiles(
+  env: NodeJS.ProcessEnv,
+  sources: Record<string, SettingSource>,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  // An empty value means unset (docker-compose's `${X:-}` produces them).
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
   for (const name of SECRET_VARS) {
     const path = env[`${name}_FILE`];
     if (path === undefined || path === '') continue;
@@ -93,11 +97,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const e = parsed.data;
   for (const key of Object.keys(envSchema.shape)) {
-    sources[key] ??= input[key] !== undefined && input[key] !== '' ? 'env' : 'default';
+    sources[key] ??= input[key] !== undefined ? 'env' : 'default';
   }
   const production = e.NODE_ENV === 'production';
 
-  if (e.STORAGE === 'mongo' && !e.MONGODB_URI) throw new SettingsError('MONGODB_URI', 'is required when STORAGE=mongo');
+  if (e.STORAGE === 'mongo' && !e.MONGODB_URI)
+    throw new SettingsError('MONGODB_URI', 'is required when STORAGE=mongo');
   const storageKind = e.STORAGE ?? (e.MONGODB_URI ? 'mongo' : 'memory');
   if (production && storageKind === 'memory' && e.STORAGE !== 'memory') {
     throw new SettingsError('MONGODB_URI', 'is required in production (or set STORAGE=memory explicitly)');
@@ -123,7 +128,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   let jwtSecret = e.JWT_SECRET;
   let generated = false;
   if (jwtSecret !== undefined) {
-    if (production && jwtSecret.length < 32) throw new SettingsError('JWT_SECRET', 'must be at least 32 characters');
+    if (production && jwtSecret.length < 32)
+      throw new SettingsError('JWT_SECRET', 'must be at least 32 characters');
     if (production && KNOWN_DEFAULT_SECRETS.has(jwtSecret.toLowerCase())) {
       throw new SettingsError('JWT_SECRET', 'is a published example value; generate your own');
     }

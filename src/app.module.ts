@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import type { DestinationStream } from 'pino';
+import { AppCacheModule } from './platform/cache';
+import { HealthModule } from './platform/health';
+import { LoggingModule } from './platform/logging';
+import { MetricsModule } from './platform/metrics';
+import { PersistenceModule } from './platform/persistence';
+import { Settings, SettingsModule } from './platform/settings';
+
+/** Options that only tests and tools set. */
+export interface AppOptions {
+  /** Where JSON logs go (stdout by default). */
+  logStream?: DestinationStream;
+}
+
+/** Composition root: the platform, then the feature modules, chosen from the settings. */
+@Module({})
+export class AppModule {
+  static register(settings: Settings, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SettingsModule.forRoot(settings),
+        LoggingModule.forRoot(settings, options.logStream),
+        PersistenceModule.forRoot(settings),
+        AppCacheModule.forRoot(settings),
+        EventEmitterModule.forRoot({ wildcard: false }),
+        HealthModule,
+        MetricsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,264 @@
+import { Logger } from '@nestjs/common';
+import * as kaltura from 'kaltura-client';
+import type { Settings } from '../../platform/settings';
+import { KalturaAdminSession } from './kaltura-admin-session';
+import {
+  DEFAULT_RESILIENCE,
+  KalturaResilienceOptions,
+  KalturaTransport,
+  SlotResult,
+} from './kaltura-transport';
+import { KalturaApiFault, KalturaUnavailableError, isKalturaCode, toDomainError } from './kaltura.errors';
+import { KalturaCallMetrics } from './kaltura.metrics';
+import {
+  CircuitStateName,
+  CreateRoomInput,
+  JoinUrlInput,
+  KalturaPort,
+  KalturaRoom,
+  KalturaRoomInfo,
+} from './kaltura.port';
+import {
+  assertRoom,
+  assertUserId,
+  eventTags,
+  joinPrivileges,
+  privilegeText,
+  resourceTags,
+} from './kaltura.rules';
+import { KsType, mintKs } from './ks.codec';
+
+/** The partner settings the live adapter needs (a slice of `Settings['kaltura']`). */
+export type KalturaConnection = Pick<
+  Settings['kaltura'],
+  'partnerId' | 'adminSecret' | 'serviceUrl' | 'kafUrl' | 'joinLinkTtl'
+>;
+
+export interface KalturaClientAdapterOptions extends Partial<KalturaResilienceOptions> {
+  metrics?: KalturaCallMetrics;
+  /** Lifetime of the cached admin KS in seconds (default 86 400). */
+  adminKsTtlSeconds?: number;
+  /** Renew the admin KS this many seconds before it expires (default 3 600). */
+  adminKsRenewBeforeSeconds?: number;
+  /** Window of the scheduled session created with each room, in hours (default 24). */
+  eventDurationHours?: number;
+  /** Clock in milliseconds, for tests. */
+  now?: () => number;
+}
+
+const { ScheduleEventRecurrenceType, ScheduleEventStatus, ScheduleResourceStatus } = kaltura.enums;
+
+/**
+ * The live adapter: a real Kaltura partner through kaltura-client. Rooms are Newrow schedule resources with a
+ * linked scheduled session; join links carry a locally minted USER KS.
+ */
+export class KalturaClientAdapter extends KalturaPort {
+  private readonly log = new Logger('Kaltura');
+  private readonly transport: KalturaTransport;
+  private readonly now: () => number;
+  private readonly eventHours: number;
+
+  constructor(
+    private readonly connection: KalturaConnection,
+    options: KalturaClientAdapterOptions = {},
+  ) {
+    super();
+    this.now = options.now ?? Date.now;
+    this.eventHours = options.eventDurationHours ?? 24;
+    const session = new KalturaAdminSession(connection, {
+      ttlSeconds: options.adminKsTtlSeconds ?? 86_400,
+      renewBeforeSeconds: options.adminKsRenewBeforeSeconds ?? 3_600,
+      now: () => Math.floor(this.now() / 1000),
+    });
+    const resilience: KalturaResilienceOptions = { ...DEFAULT_RESILIENCE };
+    for (const key of Object.keys(DEFAULT_RESILIENCE) as Array<keyof KalturaResilienceOptions>) {
+      if (options[key] !== undefined) resilience[key] = options[key];
+    }
+    this.transport = new KalturaTransport(connection.serviceUrl, session, resilience, options.metrics);
+  }
+
+  async createRoom(input: CreateRoomInput): Promise<KalturaRoom> {
+    const start = Math.floor(this.now() / 1000);
+    const name = [...input.title].slice(0, 256).join('');
+    const description = input.description === undefined ? {} : { description: input.description };
+    const tags = eventTags(input.type);
+    const slots = await this.transport
+      .batch(
+        'createRoom',
+        () => [
+          kaltura.services.scheduleResource.add(
+            new kaltura.objects.LocationScheduleResource({
+              name,
+              ...description,
+              tags: resourceTags(input.type),
+            }),
+          ),
+          kaltura.services.scheduleEvent.add(
+            new kaltura.objects.RecordScheduleEvent({
+              summary: name,
+              ...description,
+              referenceId: input.meetingId,
+              startDate: start,
+              endDate: start + this.eventHours * 3600,
+              recurrenceType: ScheduleEventRecurrenceType.NONE,
+              ...(tags ? { tags } : {}),
+            }),
+          ),
+          // Multirequest references are 1-based: {1:...} is the resource, {2:...} the event.
+          kaltura.services.scheduleEventResource.add(
+            new kaltura.objects.ScheduleEventResource({
+              eventId: '{2:result:id}',
+              resourceId: '{1:result:id}',
+            }),
+          ),
+        ],
+        // A lost answer could mean the room exists already: repeat only requests Kaltura never acted on.
+        { idempotent: false },
+      )
+      .catch((error: unknown) => {
+        throw toDomainError(error);
+      });
+
+    const resourceId = idOf(slots[0]);
+    const eventId = idOf(slots[1]);
+    const failed = slots.find((slot): slot is { ok: false; fault: KalturaApiFault } => !slot.ok);
+    if (!failed && resourceId !== undefined && eventId !== undefined && slots.length === 3) {
+      return { resourceId, eventId };
+    }
+    // Half a room is worse than none: undo what was created before reporting the failure.
+    await this.compensate({ resourceId, eventId });
+    throw failed ? toDomainError(failed.fault) : new KalturaUnavailableError('bad_response');
+  }
+
+  async endRoom(room: KalturaRoom): Promise<void> {
+    assertRoom(room);
+    if (room.eventId !== undefined) {
+      const eventId = room.eventId;
+      try {
+        await this.transport.request(() => kaltura.services.scheduleEvent.cancel(eventId), {
+          idempotent: true,
+        });
+      } catch (error) {
+        // The resource is what makes the room joinable: a refused cancel must not keep it alive.
+        if (!(error instanceof KalturaApiFault)) throw toDomainError(error);
+        if (error.code !== 'INVALID_OBJECT_ID') this.log.warn(`scheduleEvent.cancel refused (${error.code})`);
+      }
+    }
+    try {
+      await this.transport.request(() => kaltura.services.scheduleResource.deleteAction(room.resourceId), {
+        idempotent: true,
+      });
+    } catch (error) {
+      if (isKalturaCode(error, 'INVALID_OBJECT_ID')) return;
+      throw toDomainError(error);
+    }
+  }
+
+  async getRoom(room: KalturaRoom): Promise<KalturaRoomInfo | null> {
+    assertRoom(room);
+    const eventId = room.eventId;
+    const slots = await this.transport
+      .batch(
+        'getRoom',
+        () => [
+          kaltura.services.scheduleResource.get(room.resourceId),
+          ...(eventId !== undefined ? [kaltura.services.scheduleEvent.get(eventId)] : []),
+        ],
+        { idempotent: true },
+      )
+      .catch((error: unknown) => {
+        throw toDomainError(error);
+      });
+    const [resourceSlot, eventSlot] = slots;
+    if (!resourceSlot) throw new KalturaUnavailableError('bad_response');
+    if (!resourceSlot.ok) {
+      if (resourceSlot.fault.code === 'INVALID_OBJECT_ID') return null;
+      throw toDomainError(resourceSlot.fault);
+    }
+    const resource = resourceSlot.value as { name?: unknown; status?: unknown };
+    if (resource.status === ScheduleResourceStatus.DELETED) return null;
+    let ended = resource.status === ScheduleResourceStatus.DISABLED;
+    if (eventSlot && !eventSlot.ok && eventSlot.fault.code !== 'INVALID_OBJECT_ID')
+      throw toDomainError(eventSlot.fault);
+    if (eventSlot) {
+      const status = eventSlot.ok
+        ? (eventSlot.value as { status?: unknown }).status
+        : ScheduleEventStatus.DELETED;
+      ended ||= status === ScheduleEventStatus.CANCELLED || status === ScheduleEventStatus.DELETED;
+    }
+    return {
+      room: { ...room },
+      name: typeof resource.name === 'string' ? resource.name : '',
+      status: ended ? 'ended' : 'active',
+    };
+  }
+
+  async ensureUser(user: { id: string; displayName: string }): Promise<void> {
+    assertUserId(user.id);
+    try {
+      await this.transport.request(() => kaltura.services.user.get(user.id), { idempotent: true });
+      return;
+    } catch (error) {
+      if (!isKalturaCode(error, 'INVALID_USER_ID')) throw toDomainError(error);
+    }
+    const name = privilegeText(user.displayName, 40) || user.id.slice(0, 40);
+    try {
+      // Safe to repeat: a second add of the same id answers DUPLICATE_USER_BY_ID, which is success here.
+      await this.transport.request(
+        () =>
+          kaltura.services.user.add(
+            new kaltura.objects.User({ id: user.id, screenName: name, firstName: name }),
+          ),
+        { idempotent: true },
+      );
+    } catch (error) {
+      if (isKalturaCode(error, 'DUPLICATE_USER_BY_ID')) return;
+      throw toDomainError(error);
+    }
+  }
+
+  async joinUrl(input: JoinUrlInput): Promise<string> {
+    assertRoom(input.room);
+    assertUserId(input.user.id);
+    const ks = mintKs({
+      secret: this.connection.adminSecret,
+      partnerId: this.connection.partnerId,
+      type: KsType.USER,
+      userId: input.user.id,
+      privileges: joinPrivileges(input),
+      expiresIn: this.connection.joinLinkTtl,
+      now: Math.floor(this.now() / 1000),
+    });
+    return `${this.connection.kafUrl}/virtualEvent/launch?ks=${encodeURIComponent(ks)}`;
+  }
+
+  circuitState(): CircuitStateName {
+    return this.transport.circuitState();
+  }
+
+  /** Best effort: a failure here is logged, and the original error is what the caller sees. */
+  private async compensate(created: { resourceId?: number; eventId?: number }): Promise<void> {
+    const undo: Array<[string, () => kaltura.RequestBuilder]> = [];
+    const { resourceId, eventId } = created;
+    if (eventId !== undefined)
+      undo.push([`event ${eventId}`, () => kaltura.services.scheduleEvent.cancel(eventId)]);
+    if (resourceId !== undefined) {
+      undo.push([`resource ${resourceId}`, () => kaltura.services.scheduleResource.deleteAction(resourceId)]);
+    }
+    for (const [what, build] of undo) {
+      try {
+        await this.transport.request(build, { idempotent: true });
+      } catch (error) {
+        if (!isKalturaCode(error, 'INVALID_OBJECT_ID')) {
+          this.log.warn(`Could not undo a half-created Kaltura room (${what}); remove it by hand`);
+        }
+      }
+    }
+  }
+}
+
+function idOf(slot: SlotResult | undefined): number | undefined {
+  if (!slot?.ok || typeof slot.value !== 'object' || slot.value === null) return undefined;
+  const id = (slot.value as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}

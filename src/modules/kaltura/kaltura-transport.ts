@@ -1,0 +1,279 @@
+import { Logger } from '@nestjs/common';
+import {
+  BrokenCircuitError,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  RetryPolicy,
+  TaskCancelledError,
+  TimeoutPolicy,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+} from 'cockatiel';
+import * as kaltura from 'kaltura-client';
+import { KalturaAdminSession } from './kaltura-admin-session';
+import {
+  KalturaApiFault,
+  KalturaTransportFault,
+  KalturaUnavailableError,
+  classifyFailure,
+  isApiException,
+} from './kaltura.errors';
+import { KalturaCallMetrics, KalturaCallOutcome, NO_KALTURA_METRICS } from './kaltura.metrics';
+import { CircuitStateName } from './kaltura.port';
+
+/** Timeouts, retries and breaker; the defaults suit production, tests shrink them. */
+export interface KalturaResilienceOptions {
+  /** Per-attempt timeout in ms (default 10 000). */
+  timeoutMs: number;
+  /** Attempts for a retryable failure, the first included (default 3). */
+  maxAttempts: number;
+  /** First backoff delay in ms (default 200); later ones grow exponentially with jitter. */
+  initialBackoffMs: number;
+  /** Longest backoff delay in ms (default 5 000). */
+  maxBackoffMs: number;
+  /** Consecutive failed attempts that open the breaker (default 5). */
+  breakerThreshold: number;
+  /** How long the breaker stays open before it lets a trial call through, in ms (default 30 000). */
+  halfOpenAfterMs: number;
+}
+
+export const DEFAULT_RESILIENCE: KalturaResilienceOptions = {
+  timeoutMs: 10_000,
+  maxAttempts: 3,
+  initialBackoffMs: 200,
+  maxBackoffMs: 5_000,
+  breakerThreshold: 5,
+  halfOpenAfterMs: 30_000,
+};
+
+/** One multirequest slot: Kaltura answers each sub-request separately. */
+export type SlotResult = { ok: true; value: unknown } | { ok: false; fault: KalturaApiFault };
+
+type Label = { service: string; action: string };
+
+/**
+ * kaltura-client's default logger prints every request body, admin KS and secrets included. This one keeps the
+ * service/action path only (at verbose level) and drops bodies, responses and raw transport errors.
+ */
+class RedactingClientLogger extends kaltura.ILogger {
+  constructor(private readonly logger: Logger) {
+    super();
+  }
+  override log(msg: string): void {
+    const path = /^URL: \S*?\/service\/([A-Za-z0-9_]+(?:\/action\/[A-Za-z0-9_]+)?)/.exec(msg);
+    if (path) this.logger.verbose(`POST service/${path[1]}`);
+  }
+  override error(): void {}
+  override debug(): void {}
+}
+
+/**
+ * kaltura-client's multirequest callback throws inside a promise handler when the HTTP request fails (or the
+ * whole answer is an exception): the caller's promise then never settles and Node sees an unhandled rejection.
+ * This routes such failures to the caller instead.
+ */
+class SafeMultiRequestBuilder extends kaltura.MultiRequestBuilder {
+  constructor() {
+    super();
+    const dispatch = this.callback;
+    this.callback = (success, result) => {
+      if (success && dispatch) dispatch(success, result);
+      else this.generalCallback?.(false, result);
+    };
+  }
+}
+
+/**
+ * Sends kaltura-client requests with the cached admin KS, a per-attempt timeout, bounded retries (exponential
+ * backoff with jitter; transport errors and 5xx only, never API exceptions) and a circuit breaker. An
+ * INVALID_KS answer re-mints the admin KS and repeats the call once.
+ */
+export class KalturaTransport {
+  private readonly log = new Logger('Kaltura');
+  private readonly client: kaltura.Client;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly retryAny: RetryPolicy;
+  private readonly retryUnprocessed: RetryPolicy;
+  private readonly timeout: TimeoutPolicy;
+  private openedAt = 0;
+
+  constructor(
+    serviceUrl: string,
+    private readonly session: KalturaAdminSession,
+    private readonly options: KalturaResilienceOptions = DEFAULT_RESILIENCE,
+    private readonly metrics: KalturaCallMetrics = NO_KALTURA_METRICS,
+  ) {
+    const config = new kaltura.Configuration();
+    config.serviceUrl = serviceUrl;
+    // A little longer than the policy timeout: the policy decides, axios then frees the socket.
+    config.timeout = options.timeoutMs + 1_000;
+    config.setLogger(new RedactingClientLogger(this.log));
+    this.client = new kaltura.Client(config);
+
+    this.timeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    const backoff = new ExponentialBackoff({
+      initialDelay: options.initialBackoffMs,
+      maxDelay: options.maxBackoffMs,
+    });
+    const retries = Math.max(0, options.maxAttempts - 1);
+    const transient = (e: Error): e is KalturaTransportFault =>
+      e instanceof KalturaTransportFault && e.retryable;
+    this.retryAny = retry(handleWhen(transient), { maxAttempts: retries, backoff });
+    // A write is repeated only when Kaltura certainly did not act on it: a lost answer must not create twice.
+    this.retryUnprocessed = retry(
+      handleWhen((e) => transient(e) && e.notProcessed),
+      { maxAttempts: retries, backoff },
+    );
+    this.breaker = circuitBreaker(
+      handleWhen((e) => e instanceof KalturaTransportFault),
+      { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) },
+    );
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+      this.log.error(
+        `Kaltura circuit opened after ${options.breakerThreshold} consecutive failures; ` +
+          `calls fail fast for ${options.halfOpenAfterMs} ms`,
+      );
+    });
+    this.breaker.onHalfOpen(() => this.log.log('Kaltura circuit half-open: sending a trial call'));
+    this.breaker.onReset(() => this.log.log('Kaltura circuit closed'));
+  }
+
+  /**
+   * Breaker state. An open breaker whose cool-down is over reports `half-open`: the next call is a trial, so
+   * readiness should not stay failed just because no call has come in since.
+   */
+  circuitState(): CircuitStateName {
+    switch (this.breaker.state) {
+      case CircuitState.Closed:
+        return 'closed';
+      case CircuitState.HalfOpen:
+        return 'half-open';
+      case CircuitState.Open:
+        return Date.now() - this.openedAt >= this.options.halfOpenAfterMs ? 'half-open' : 'open';
+      default:
+        return 'open';
+    }
+  }
+
+  /**
+   * One action. Resolves with its result; rejects with `KalturaApiFault` (API exception),
+   * `KalturaTransportFault` (no usable answer) or `KalturaUnavailableError` (breaker open).
+   * @param build makes a fresh request per attempt (kaltura-client mutates requests when sending them).
+   */
+  request(build: () => kaltura.RequestBuilder, opts: { idempotent: boolean }): Promise<unknown> {
+    const probe = build();
+    const label = { service: probe.service, action: probe.action };
+    return this.withAdminKs(
+      (ks) => this.resilient(label, opts.idempotent, 'object', () => build().setKs(ks).execute(this.client)),
+      () => false,
+    );
+  }
+
+  /** Several actions in one multirequest; later ones may refer to earlier results as `{1:result:id}`. */
+  batch(
+    action: string,
+    build: () => kaltura.RequestBuilder[],
+    opts: { idempotent: boolean },
+  ): Promise<SlotResult[]> {
+    const label = { service: 'multirequest', action };
+    return this.withAdminKs(
+      async (ks) => {
+        const raw = await this.resilient(label, opts.idempotent, 'array', () => {
+          const multi = new SafeMultiRequestBuilder();
+          for (const request of build()) multi.add(request);
+          return multi.setKs(ks).execute(this.client);
+        });
+        return (raw as unknown[]).map((value): SlotResult => {
+          const fault = isApiException(value) ? classifyFailure(value) : undefined;
+          return fault instanceof KalturaApiFault ? { ok: false, fault } : { ok: true, value };
+        });
+      },
+      (slots) => slots.some((slot) => !slot.ok && slot.fault.code === 'INVALID_KS'),
+    );
+  }
+
+  private async withAdminKs<T>(
+    attempt: (ks: string) => Promise<T>,
+    rejectedKs: (result: T) => boolean,
+  ): Promise<T> {
+    const ks = this.session.get();
+    try {
+      const result = await attempt(ks);
+      if (!rejectedKs(result)) return result;
+    } catch (error) {
+      if (!(error instanceof KalturaApiFault && error.code === 'INVALID_KS')) throw error;
+    }
+    this.log.warn('Kaltura rejected the admin session (INVALID_KS); minting a new one and retrying once');
+    this.session.invalidate(ks);
+    return attempt(this.session.get());
+  }
+
+  private async resilient(
+    label: Label,
+    idempotent: boolean,
+    expect: 'object' | 'array',
+    send: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const policy = idempotent ? this.retryAny : this.retryUnprocessed;
+    try {
+      return await policy.execute(() => this.breaker.execute(() => this.attempt(label, expect, send)));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        this.metrics.observe(label, 'circuit_open');
+        throw new KalturaUnavailableError('circuit_open');
+      }
+      throw error;
+    }
+  }
+
+  /** One HTTP attempt, measured; failures come out classified. */
+  private async attempt(
+    label: Label,
+    expect: 'object' | 'array',
+    send: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const started = performance.now();
+    let outcome: KalturaCallOutcome = 'success';
+    try {
+      const result = await this.timeout.execute(() => send());
+      const shapeOk =
+        expect === 'array' ? Array.isArray(result) : typeof result === 'object' && result !== null;
+      if (!shapeOk) throw new KalturaTransportFault('bad_response', false, false, 'unexpected response body');
+      if (Array.isArray(result) && result.some(isApiException)) outcome = 'kaltura_error';
+      return result;
+    } catch (raw) {
+      const fault =
+        raw instanceof TaskCancelledError
+          ? new KalturaTransportFault('timeout', true, false, `no answer within ${this.options.timeoutMs} ms`)
+          : classifyFailure(raw);
+      outcome = outcomeOf(fault);
+      if (fault instanceof KalturaTransportFault) {
+        this.log.warn(`Kaltura ${label.service}.${label.action} attempt failed: ${fault.detail}`);
+      }
+      throw fault;
+    } finally {
+      this.metrics.observe(label, outcome, (performance.now() - started) / 1000);
+    }
+  }
+}
+
+function outcomeOf(fault: unknown): KalturaCallOutcome {
+  if (fault instanceof KalturaApiFault) return 'kaltura_error';
+  if (!(fault instanceof KalturaTransportFault)) return 'network_error';
+  switch (fault.reason) {
+    case 'timeout':
+      return 'timeout';
+    case 'http_status':
+      return 'http_error';
+    case 'bad_response':
+      return 'bad_response';
+    default:
+      return 'network_error';
+  }
+}

@@ -1,0 +1,2 @@
+export * from './cache.module';
+export * from './redis-connections';

@@ -1,0 +1,76 @@
+import { RequestMethod, VersioningType } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { requestId } from '../logging';
+import { HttpMetricsMiddleware } from '../metrics';
+import { ProblemDetailsFilter, bodyErrorMiddleware, createValidationPipe } from '../errors';
+import { Settings } from '../settings';
+
+/** Raw bytes of the request body, kept for signature checks (Kaltura webhooks). */
+export type RequestWithRawBody = express.Request & { rawBody?: Buffer };
+
+export const API_PREFIX = 'api';
+export const JSON_LIMIT = '100kb';
+export const WEBHOOK_LIMIT = '1mb';
+const WEBHOOK_PATH = /^\/api\/v\d+\/webhooks\//;
+/** Routes that live outside `/api` and outside versioning. */
+export const UNPREFIXED_ROUTES = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+  { path: 'sandbox/launch', method: RequestMethod.GET },
+];
+
+function keepRaw(req: express.Request, _res: unknown, buf: Buffer): void {
+  (req as RequestWithRawBody).rawBody = buf;
+}
+
+/**
+ * Everything `main.ts` does to the Nest application, shared with the HTTP tests so they exercise the real
+ * pipeline. The app must be created with `bodyParser: false` and `bufferLogs: true`.
+ */
+export function configureApp(app: NestExpressApplication, settings: Settings): NestExpressApplication {
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    requestId(req, res);
+    next();
+  });
+  const metrics = app.get(HttpMetricsMiddleware);
+  app.use(metrics.use.bind(metrics));
+  app.use(helmet());
+  app.enableCors({ origin: settings.http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+
+  // Webhooks are verified over their exact bytes and come in several content types: keep them raw, parse later.
+  const webhookBody = express.raw({ type: () => true, limit: WEBHOOK_LIMIT });
+  const jsonBody = express.json({ limit: JSON_LIMIT, verify: keepRaw });
+  const formBody = express.urlencoded({ limit: JSON_LIMIT, extended: false, verify: keepRaw });
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+    WEBHOOK_PATH.test(req.path) ? webhookBody(req, res, next) : jsonBody(req, res, next),
+  );
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+    WEBHOOK_PATH.test(req.path) ? next() : formBody(req, res, next),
+  );
+  app.use(bodyErrorMiddleware);
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kaltura ↔ Discord API')
+      .setDescription('Run Kaltura meetings for Discord communities. Errors are RFC 9457 problem+json.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  return app;
+}

@@ -1,0 +1,2 @@
+export * from './configure-app';
+export * from './shutdown';

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream, Level } from 'pino';
+import { Settings } from '../settings';
+import { Redactor } from './redaction';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const QUIET_ROUTES = /^\/(health\/|metrics)/;
+
+/** The secret values configured for this process, so they can be scrubbed wherever they appear. */
+export function configuredSecrets(settings: Settings): string[] {
+  const s = settings;
+  const passwords = [s.storage.mongoUri, s.redis.url].map((u) => {
+    try {
+      return u ? decodeURIComponent(new URL(u).password) : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return [
+    s.discord.token,
+    s.discord.clientSecret,
+    s.kaltura.adminSecret,
+    s.kaltura.webhookSecret,
+    s.jwt.secret,
+    s.storage.mongoUri,
+    s.redis.url,
+    ...passwords,
+  ].filter((v): v is string => !!v);
+}
+
+/**
+ * Takes the caller's `X-Request-Id` when it is well-formed, else a fresh UUID; echoes it in the response. Runs
+ * as the first Express middleware (so even unmatched routes have one) and again as pino-http's generator, which
+ * then reuses it.
+ */
+export function requestId(req: IncomingMessage & { id?: unknown }, res: ServerResponse): string {
+  if (typeof req.id === 'string') return req.id;
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  req.id = id;
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * Structured JSON logs through pino: stable fields `time`, `level`, `msg`, `requestId`, `module`, every string
+ * scrubbed of secrets. `stream` lets tests capture the output.
+ */
+@Module({})
+export class LoggingModule {
+  static forRoot(settings: Settings, stream?: DestinationStream): DynamicModule {
+    const redactor = new Redactor(configuredSecrets(settings));
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          renameContext: 'module',
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          pinoHttp: [
+            {
+              level: settings.log.level,
+              base: { service: 'kaltura-discord' },
+              messageKey: 'msg',
+              timestamp: () => `,"time":"${new Date().toISOString()}"`,
+              genReqId: requestId,
+              customAttributeKeys: { reqId: 'requestId' },
+              quietReqLogger: true,
+              autoLogging: { ignore: (req) => QUIET_ROUTES.test(req.url ?? '') },
+              customLogLevel: (_req, res, err): Level =>
+                err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+              serializers: {
+                req: (req: { method: string; url: string; remoteAddress?: string }) => ({
+                  method: req.method,
+                  url: redactor.redactString(req.url),
+                  remoteAddress: req.remoteAddress,
+                }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
+              formatters: {
+                level: (label) => ({ level: label }),
+                log: (obj) => redactor.redact(obj) as Record<string, unknown>,
+              },
+              hooks: {
+                logMethod(args, method) {
+                  method.apply(this, args.map((a) => redactor.redact(a)) as Parameters<typeof method>);
+                },
+              },
+            },
+            stream ?? process.stdout,
+          ],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { REDACTED, Redactor } from './redaction';
+
+describe('Redactor', () => {
+  const r = new Redactor(['admin-secret-123', 'bot.token.value', undefined, 'abc']);
+
+  it('scrubs configured secret values wherever they appear', () => {
+    expect(r.redactString('failed with admin-secret-123 in body')).toBe(`failed with ${REDACTED} in body`);
+    expect(r.redact({ nested: { deep: ['x bot.token.value y'] } })).toEqual({
+      nested: { deep: [`x ${REDACTED} y`] },
+    });
+  });
+
+  it('ignores very short values so common words survive', () => {
+    expect(r.redactString('abc def')).toBe('abc def');
+  });
+
+  it('scrubs KS strings, ks= query values, bearer/bot tokens and JWTs', () => {
+    const ks =
+      'djJ8MXzQNWptOukzudH7EmSieVHQL4eq82m0Tuz0xLBGIYp-HSaObwApXpT98I6f_JQbkT70m6b4yWGRRT36ktNe5Z2dk3dpta0dcNze';
+    const out = r.redactString(
+      `url /launch?a=1&ks=abc%2Fdef&b=2 raw ${ks} Authorization: Bearer abcdefghijkl Bot MTIzNDU2Nzg5.abc jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl`,
+    );
+    expect(out).not.toContain('abc%2Fdef');
+    expect(out).not.toContain(ks);
+    expect(out).not.toContain('abcdefghijkl');
+    expect(out).not.toContain('MTIzNDU2Nzg5');
+    expect(out).not.toContain('c2lnbmF0dXJl');
+    expect(out).toContain('&b=2');
+  });
+
+  it('masks fields whose names say they are secret', () => {
+    expect(
+      r.redact({ password: 'p', apiKey: 'k', token: 't', headers: { authorization: 'x', accept: 'json' } }),
+    ).toEqual({
+      password: REDACTED,
+      apiKey: REDACTED,
+      token: REDACTED,
+      headers: { authorization: REDACTED, accept: 'json' },
+    });
+  });
+
+  it('scrubs error messages and stacks, and survives cycles', () => {
+    const e = new Error('boom admin-secret-123');
+    const cyclic: Record<string, unknown> = { e };
+    cyclic.self = cyclic;
+    const out = JSON.stringify(r.redact(cyclic));
+    expect(out).not.toContain('admin-secret-123');
+    expect(out).toContain('[Circular]');
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Scrubs secrets from anything about to be logged. Two layers: the exact values of configured secrets (whatever
+ * field they end up in), and shapes that are always secret (KS strings, `ks=` query values, bearer/bot tokens,
+ * JWTs). Applied to every string in a log record, so a secret cannot leak through a message, an error's text or
+ * a nested field.
+ */
+export const REDACTED = '[REDACTED]';
+
+const PATTERNS: Array<[RegExp, string]> = [
+  [/\bdjJ8[A-Za-z0-9_\-=]{8,}/g, REDACTED], // KS v2 (base64url of "v2|")
+  [/([?&]ks=)[^&\s"']+/gi, `$1${REDACTED}`], // ks in URLs
+  [/\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`], // Authorization header values
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, REDACTED], // JWTs
+];
+
+/** Field names whose values are secret regardless of content. */
+const SECRET_KEY = /(secret|token|password|authorization|cookie|signature|api[-_]?key|^ks$)/i;
+
+export class Redactor {
+  private readonly values: string[];
+
+  /** @param secrets configured secret values; short ones are ignored to avoid scrubbing common words. */
+  constructor(secrets: Array<string | undefined>) {
+    this.values = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 6))].sort(
+      (a, b) => b.length - a.length,
+    );
+  }
+
+  redactString(input: string): string {
+    let out = input;
+    for (const value of this.values) if (out.includes(value)) out = out.split(value).join(REDACTED);
+    for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
+    return out;
+  }
+
+  /** Deep copy of `value` with secrets scrubbed; cycles and depth are bounded. */
+  redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+    if (typeof value === 'string') return this.redactString(value);
+    if (value === null || typeof value !== 'object' || depth > 8) return value;
+    if (seen.has(value)) return '[Circular]';
+    seen.add(value);
+    if (Array.isArray(value)) return value.map((v) => this.redact(v, depth + 1, seen));
+    if (value instanceof Error) {
+      return {
+        type: value.name,
+        message: this.redactString(value.message),
+        stack: this.redactString(value.stack ?? ''),
+      };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] =
+        SECRET_KEY.test(k) && (typeof v === 'string' || typeof v === 'number')
+          ? REDACTED
+          : this.redact(v, depth + 1, seen);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,28 @@
+import { Settings } from './settings';
+
+/**
+ * What a person starting the service needs to know about its configuration: which parts run on embedded
+ * defaults and what to set to change that. Never contains a secret.
+ */
+export function startupReport(s: Settings): { summary: Record<string, string>; defaults: string[] } {
+  const defaults: string[] = [];
+  if (s.storage.kind === 'memory') defaults.push('storage: in-memory (set MONGODB_URI to persist)');
+  if (!s.redis.url)
+    defaults.push('cache and queues: in-process (set REDIS_URL to share them across replicas)');
+  if (s.kaltura.mode === 'sandbox') {
+    defaults.push('Kaltura: sandbox, simulated in-process (set KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET)');
+  }
+  if (!s.discord.token) defaults.push('Discord gateway: off (set DISCORD_TOKEN to connect the bot)');
+  if (s.jwt.generated) defaults.push('JWT_SECRET: generated for this process; API tokens die with it');
+  return {
+    summary: {
+      environment: s.env,
+      port: String(s.http.port),
+      storage: s.storage.kind,
+      cache: s.redis.url ? 'redis' : 'memory',
+      kaltura: s.kaltura.mode,
+      discord: s.discord.token ? 'gateway' : 'off',
+    },
+    defaults,
+  };
+}

@@ -1,0 +1,230 @@
+import type {
+  APIApplicationCommandInteractionDataOption,
+  APIMessage,
+  ChannelType,
+  InteractionType,
+} from 'discord-api-types/v10';
+
+/** A permission bit set: a bigint, or its decimal string as Discord sends it. */
+export type PermissionsInput = bigint | string;
+
+/** A user known to the fake (guild members are users too; this is for users in no guild, e.g. OAuth). */
+export interface FakeUserConfig {
+  id: string;
+  username: string;
+  globalName?: string;
+  bot?: boolean;
+}
+
+/** A guild channel. `type` defaults to `ChannelType.GuildText`. */
+export interface FakeChannelConfig {
+  id: string;
+  name: string;
+  type?: ChannelType;
+  parentId?: string;
+  topic?: string;
+}
+
+/** A role. The role whose id equals the guild id is `@everyone` (added automatically when missing). */
+export interface FakeRoleConfig {
+  id: string;
+  name: string;
+  /** Default: none (0). */
+  permissions?: PermissionsInput;
+  position?: number;
+}
+
+/** A guild member and its user. */
+export interface FakeMemberConfig {
+  userId: string;
+  username: string;
+  globalName?: string;
+  nick?: string;
+  /** Role ids (not including `@everyone`). */
+  roles?: string[];
+  /**
+   * Overrides the permissions that interactions carry in `member.permissions` (as channel overwrites would).
+   * Default: computed from `@everyone` + the member's roles (Administrator or owner → all).
+   */
+  permissions?: PermissionsInput;
+  bot?: boolean;
+}
+
+/** A guild the bot is in. */
+export interface FakeGuildConfig {
+  id: string;
+  name: string;
+  /** Default: the first member, else the bot. */
+  ownerId?: string;
+  /** `guild_locale` of interactions; default `en-US`. */
+  locale?: string;
+  channels?: FakeChannelConfig[];
+  roles?: FakeRoleConfig[];
+  members?: FakeMemberConfig[];
+  /** Role ids of the bot's own member (it is added to every guild). */
+  botRoles?: string[];
+}
+
+/** An OAuth2 authorization code the fake accepts once at `POST /oauth2/token`. */
+export interface FakeOAuthCode {
+  code: string;
+  userId: string;
+  /** Default `identify guilds.members.read`. */
+  scope?: string;
+  /** When set, the exchange must send the same `redirect_uri`. */
+  redirectUri?: string;
+}
+
+/** Everything the fake is configured with. Every field has a default. */
+export interface FakeDiscordOptions {
+  /** Bot token (`Authorization: Bot <token>`, gateway IDENTIFY). Default `fake-bot-token`. */
+  token?: string;
+  bot?: { id?: string; username?: string };
+  /** Default: the bot user id (as for every modern Discord application). */
+  applicationId?: string;
+  /** OAuth2 client secret. Default `fake-client-secret`. The client id is the application id. */
+  clientSecret?: string;
+  guilds?: FakeGuildConfig[];
+  users?: FakeUserConfig[];
+  oauthCodes?: FakeOAuthCode[];
+  /** `shards` returned by `GET /gateway/bot`. Default 1. */
+  recommendedShards?: number;
+  /** `session_start_limit.max_concurrency`. Default 16, so several shards identify at once. */
+  maxConcurrency?: number;
+  /** HELLO `heartbeat_interval` in ms. Default 41250 (Discord's); use a short one in tests of heartbeats. */
+  heartbeatIntervalMs?: number;
+  /** Reject bodies Discord would reject (message and command limits) with 400 / code 50035. Default true. */
+  validate?: boolean;
+  /** Answer interaction callbacks later than 3 s with 404 / 10062 Unknown interaction, as Discord does. Default false. */
+  enforceAckDeadline?: boolean;
+}
+
+/** A file part of a multipart request. */
+export interface RecordedFile {
+  field: string;
+  filename: string;
+  contentType: string | null;
+  size: number;
+}
+
+/** One REST request as the fake received and answered it. */
+export interface RecordedCall {
+  /** Position in the call log (0-based). */
+  index: number;
+  method: string;
+  /** Path after `/api/v10`, without the query, percent-decoded (`%40original` → `@original`). */
+  path: string;
+  /** The request target as sent (with `/api/v10` and the query). */
+  rawUrl: string;
+  /** Route template that handled it, e.g. `PATCH /webhooks/:app/:token/messages/@original`; null when unknown. */
+  route: string | null;
+  query: Record<string, string>;
+  /** JSON body, form body (as an object), or multipart `payload_json`; undefined when empty. */
+  body: unknown;
+  files: RecordedFile[];
+  headers: { authorization?: string; contentType?: string; userAgent?: string; auditLogReason?: string };
+  /** Date.now() when the request arrived. */
+  at: number;
+  /** HTTP status answered; 0 when the fake hung or dropped the request. */
+  status: number;
+  /** The injected fault that answered this call, if any. */
+  fault: RestFaultKind | null;
+  responseBody: unknown;
+}
+
+/** The kinds of injected REST faults. */
+export type RestFaultKind = 'rateLimit' | 'status' | 'hang' | 'drop';
+
+/** Selects requests for a fault: every criterion given must match. */
+export interface RequestMatcher {
+  method?: string;
+  /** Tested against `RecordedCall.path` (e.g. `/^\/channels\/\d+\/messages$/`). */
+  path?: RegExp;
+}
+
+/** A message the fake stores (channel message, interaction response or followup). */
+export interface FakeMessageRecord {
+  message: APIMessage;
+  /** `allowed_mentions` as last sent for this message (undefined when never sent). */
+  allowedMentions: unknown;
+  /** Ephemeral messages are only visible through their interaction, never in the channel. */
+  ephemeral: boolean;
+  deleted: boolean;
+  /** The interaction this message answers, if any. */
+  interactionId: string | null;
+  /** Every PATCH applied to the message, in order. */
+  edits: Array<{ at: number; body: unknown }>;
+}
+
+/** The app's callback to an interaction (`POST /interactions/{id}/{token}/callback`). */
+export interface InteractionCallbackRecord {
+  /** `InteractionResponseType` (4 reply, 5 deferred reply, 6 deferred update, 7 update, 8 autocomplete, 9 modal). */
+  type: number;
+  data: unknown;
+  at: number;
+  /** Milliseconds between the INTERACTION_CREATE dispatch and this callback (Discord allows 3,000). */
+  elapsedMs: number;
+}
+
+/** A PATCH or DELETE the app made through an interaction's webhook. */
+export interface InteractionEditRecord {
+  method: 'PATCH' | 'DELETE';
+  /** `@original` or a followup message id. */
+  target: string;
+  body: unknown;
+  at: number;
+  elapsedMs: number;
+}
+
+/** Everything the app answered to one interaction. */
+export interface InteractionResponses {
+  id: string;
+  token: string;
+  type: InteractionType;
+  guildId: string;
+  channelId: string;
+  userId: string;
+  /** Command name (commands, autocomplete) or custom id (components). */
+  name: string;
+  shardId: number;
+  dispatchedAt: number;
+  callback: InteractionCallbackRecord | null;
+  /** The `@original` message (the component's message after an update callback); null before any. */
+  original: FakeMessageRecord | null;
+  followups: FakeMessageRecord[];
+  edits: InteractionEditRecord[];
+  /** `data.choices` of an autocomplete callback. */
+  autocompleteChoices: unknown[] | null;
+}
+
+/** Slash command options: name → value (types inferred or taken from the registered command), or raw options. */
+export type SlashOptionsInput =
+  Record<string, string | number | boolean> | APIApplicationCommandInteractionDataOption[];
+
+/** Who invokes an interaction, and where. */
+export interface InteractionContextInput {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  /** User locale; default `en-US`. */
+  locale?: string;
+}
+
+/** `sendSlashCommand` input. */
+export interface SlashCommandInput extends InteractionContextInput {
+  name: string;
+  options?: SlashOptionsInput;
+  subcommand?: string;
+  subcommandGroup?: string;
+}
+
+/** `sendAutocomplete` input: `focused` names the option being typed (or mark one raw option `focused: true`). */
+export interface AutocompleteInput extends SlashCommandInput {
+  focused?: string;
+}
+
+/** `clickButton` input. When `messageId` is a stored message it is sent as the interaction's `message`. */
+export interface ButtonClickInput extends InteractionContextInput {
+  customId: string;
+  messageId?: string;
+}

@@ -1,0 +1,263 @@
+import { Logger } from '@nestjs/common';
+import { ValidationFailedError } from '../../src/platform/errors';
+import { KalturaClientAdapter, KsType, parseKs } from '../../src/modules/kaltura';
+import { FakeKaltura } from '../fakes/kaltura';
+import { KAF_URL, adapterFor, rejectionOf } from './support';
+
+/**
+ * Every port method through the real kaltura-client against the fake over HTTP, asserting the requests the
+ * Kaltura reference describes.
+ */
+describe('KalturaClientAdapter against the fake Kaltura', () => {
+  const fake = new FakeKaltura();
+  const T = Math.floor(Date.now() / 1000);
+  let adapter: KalturaClientAdapter;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    await fake.start();
+  });
+  afterAll(async () => {
+    await fake.stop();
+  });
+  beforeEach(() => {
+    fake.reset();
+    adapter = adapterFor(fake, { now: () => T * 1000 });
+  });
+
+  describe('createRoom', () => {
+    it('sends ONE multirequest: resource add, event add, link add with {N:result:id} references', async () => {
+      const room = await adapter.createRoom({
+        meetingId: 'm-42',
+        title: 'Standup',
+        description: 'Daily',
+        type: 'meeting',
+      });
+
+      expect(fake.requests).toEqual([
+        {
+          path: '/api_v3/service/multirequest',
+          contentType: 'application/json',
+          target: 'multirequest',
+          status: 200,
+        },
+      ]);
+      expect(fake.calls.map((c) => [c.multirequestIndex, c.service, c.action, c.error])).toEqual([
+        [0, 'schedule_scheduleresource', 'add', undefined],
+        [1, 'schedule_scheduleevent', 'add', undefined],
+        [2, 'schedule_scheduleeventresource', 'add', undefined],
+      ]);
+      expect(fake.calls[0].params).toEqual({
+        scheduleResource: {
+          objectType: 'KalturaLocationScheduleResource',
+          name: 'Standup',
+          description: 'Daily',
+          tags: 'vcprovider:newrow',
+        },
+      });
+      expect(fake.calls[1].params).toEqual({
+        scheduleEvent: {
+          objectType: 'KalturaRecordScheduleEvent',
+          summary: 'Standup',
+          description: 'Daily',
+          referenceId: 'm-42',
+          startDate: T,
+          endDate: T + 24 * 3600,
+          recurrenceType: 0,
+        },
+      });
+      expect(fake.calls[2].params).toEqual({
+        scheduleEventResource: {
+          objectType: 'KalturaScheduleEventResource',
+          eventId: '{2:result:id}',
+          resourceId: '{1:result:id}',
+        },
+      });
+      for (const call of fake.calls) {
+        expect(call.ks).toMatchObject({
+          partnerId: fake.partnerId,
+          type: KsType.ADMIN,
+          privileges: { disableentitlement: '' },
+        });
+      }
+
+      expect(room).toEqual({ resourceId: expect.any(Number), eventId: expect.any(Number) });
+      expect(fake.resource(room.resourceId)).toMatchObject({ name: 'Standup', status: 2 });
+      expect(fake.event(room.eventId!)).toMatchObject({ referenceId: 'm-42', status: 2 });
+      expect(fake.links()).toEqual([
+        expect.objectContaining({ eventId: room.eventId, resourceId: room.resourceId }),
+      ]);
+    });
+
+    it.each([
+      ['webinar', 'custom_rs_class_mode:webinar'],
+      ['classroom', 'custom_rs_class_mode:virtual_classroom'],
+    ] as const)('tags a %s room and its session with the class mode', async (type, mode) => {
+      await adapter.createRoom({ meetingId: 'm', title: 'Lesson', type });
+      expect((fake.calls[0].params.scheduleResource as any).tags).toBe(`vcprovider:newrow,${mode}`);
+      expect((fake.calls[1].params.scheduleEvent as any).tags).toBe(mode);
+    });
+
+    it('omits an absent description and honours the event window option', async () => {
+      const hours = adapterFor(fake, { now: () => T * 1000, eventDurationHours: 2 });
+      await hours.createRoom({ meetingId: 'm', title: 'Short', type: 'meeting' });
+      expect(fake.calls[0].params.scheduleResource).not.toHaveProperty('description');
+      expect(fake.calls[1].params.scheduleEvent).toMatchObject({ startDate: T, endDate: T + 7200 });
+    });
+
+    it('undoes a half-created room when a later sub-request fails, and reports the Kaltura code', async () => {
+      const broken = adapterFor(fake, { now: () => T * 1000, eventDurationHours: -1 });
+      const error = await rejectionOf(broken.createRoom({ meetingId: 'm', title: 'Oops', type: 'meeting' }));
+      expect(error).toMatchObject({
+        code: 'KALTURA_REJECTED',
+        status: 502,
+        details: { kalturaCode: 'INVALID_SCHEDULE_END_BEFORE_START' },
+      });
+      const [resource] = fake.resources();
+      expect(resource.status).toBe(3);
+      expect(fake.callsTo('schedule_scheduleresource', 'delete')).toHaveLength(1);
+      expect(fake.callsTo('schedule_scheduleevent', 'cancel')).toHaveLength(0);
+    });
+  });
+
+  describe('endRoom', () => {
+    it('cancels the event and deletes the resource', async () => {
+      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      fake.clearRecords();
+      await adapter.endRoom(room);
+      expect(fake.calls.map((c) => [c.service, c.action, c.params])).toEqual([
+        ['schedule_scheduleevent', 'cancel', { scheduleEventId: room.eventId }],
+        ['schedule_scheduleresource', 'delete', { scheduleResourceId: room.resourceId }],
+      ]);
+      expect(fake.event(room.eventId!)!.status).toBe(1);
+      expect(fake.resource(room.resourceId)!.status).toBe(3);
+    });
+
+    it('is idempotent: a second end and an unknown room resolve (INVALID_OBJECT_ID is success)', async () => {
+      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      await adapter.endRoom(room);
+      fake.clearRecords();
+      await expect(adapter.endRoom(room)).resolves.toBeUndefined();
+      expect(fake.callsTo('schedule_scheduleresource', 'delete')[0].error).toBe('INVALID_OBJECT_ID');
+      await expect(adapter.endRoom({ resourceId: 777777, eventId: 888888 })).resolves.toBeUndefined();
+      expect(fake.calls.filter((c) => c.error === 'INVALID_OBJECT_ID')).toHaveLength(3);
+    });
+
+    it('deletes only the resource when there is no event', async () => {
+      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      fake.clearRecords();
+      await adapter.endRoom({ resourceId: room.resourceId });
+      expect(fake.calls.map((c) => `${c.service}.${c.action}`)).toEqual(['schedule_scheduleresource.delete']);
+    });
+
+    it('refuses malformed ids without calling Kaltura', async () => {
+      await expect(adapter.endRoom({ resourceId: -1 })).rejects.toBeInstanceOf(ValidationFailedError);
+      expect(fake.requests).toHaveLength(0);
+    });
+  });
+
+  describe('getRoom', () => {
+    it('reads resource and event in one multirequest', async () => {
+      const room = await adapter.createRoom({ meetingId: 'm', title: 'Weekly sync', type: 'meeting' });
+      fake.clearRecords();
+      expect(await adapter.getRoom(room)).toEqual({ room, name: 'Weekly sync', status: 'active' });
+      expect(fake.requests.map((r) => r.target)).toEqual(['multirequest']);
+      expect(fake.calls.map((c) => [c.service, c.action, c.params])).toEqual([
+        ['schedule_scheduleresource', 'get', { scheduleResourceId: room.resourceId }],
+        ['schedule_scheduleevent', 'get', { scheduleEventId: room.eventId }],
+      ]);
+    });
+
+    it('reports ended when the event is cancelled, null when the resource is gone', async () => {
+      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      fake.event(room.eventId!)!.status = 1;
+      expect(await adapter.getRoom(room)).toMatchObject({ status: 'ended' });
+      expect(await adapter.getRoom({ resourceId: room.resourceId })).toMatchObject({ status: 'active' });
+      await adapter.endRoom(room);
+      expect(await adapter.getRoom(room)).toBeNull();
+      expect(await adapter.getRoom({ resourceId: 5555 })).toBeNull();
+    });
+  });
+
+  describe('ensureUser', () => {
+    it('gets, then adds a missing user', async () => {
+      await adapter.ensureUser({ id: 'discord_123', displayName: 'Ada, the Countess' });
+      expect(fake.calls.map((c) => [c.service, c.action, c.error])).toEqual([
+        ['user', 'get', 'INVALID_USER_ID'],
+        ['user', 'add', undefined],
+      ]);
+      expect(fake.calls[1].params).toEqual({
+        user: {
+          objectType: 'KalturaUser',
+          id: 'discord_123',
+          screenName: 'Ada the Countess',
+          firstName: 'Ada the Countess',
+        },
+      });
+      expect(fake.user('discord_123')).toBeDefined();
+    });
+
+    it('only reads an existing user', async () => {
+      fake.seedUser({ id: 'discord_1' });
+      await adapter.ensureUser({ id: 'discord_1', displayName: 'A' });
+      expect(fake.calls.map((c) => `${c.service}.${c.action}`)).toEqual(['user.get']);
+    });
+
+    it('treats DUPLICATE_USER_BY_ID (a concurrent add) as success', async () => {
+      fake.setLatency(50);
+      await Promise.all([
+        adapter.ensureUser({ id: 'discord_race', displayName: 'R' }),
+        adapter.ensureUser({ id: 'discord_race', displayName: 'R' }),
+      ]);
+      expect(fake.callsTo('user', 'add').map((c) => c.error)).toEqual([undefined, 'DUPLICATE_USER_BY_ID']);
+    });
+
+    it('refuses an invalid id before calling Kaltura', async () => {
+      await expect(adapter.ensureUser({ id: 'not valid', displayName: 'x' })).rejects.toBeInstanceOf(
+        ValidationFailedError,
+      );
+      expect(fake.requests).toHaveLength(0);
+    });
+  });
+
+  describe('joinUrl', () => {
+    const room = { resourceId: 321, eventId: 654 };
+
+    it('mints a USER KS locally and builds the KAF launch URL', async () => {
+      const url = await adapter.joinUrl({
+        room,
+        user: { id: 'discord_5', firstName: 'Grace', lastName: 'Hopper' },
+        role: 'moderator',
+      });
+      expect(url.startsWith(`${KAF_URL}/virtualEvent/launch?ks=`)).toBe(true);
+      const raw = url.slice(`${KAF_URL}/virtualEvent/launch?ks=`.length);
+      expect(raw).toBe(encodeURIComponent(decodeURIComponent(raw)));
+      const ks = parseKs(decodeURIComponent(raw), fake.adminSecret, { partnerId: fake.partnerId, now: T });
+      expect(ks).toEqual({
+        version: 2,
+        partnerId: fake.partnerId,
+        userId: 'discord_5',
+        type: KsType.USER,
+        expiry: T + 900,
+        privileges: {
+          resourceId: '321',
+          role: 'adminRole',
+          userContextualRole: '0',
+          firstName: 'Grace',
+          lastName: 'Hopper',
+        },
+      });
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it.each([
+      ['admin', 'adminRole', '0'],
+      ['moderator', 'adminRole', '0'],
+      ['viewer', 'viewerRole', '3'],
+    ] as const)('%s joins as %s with userContextualRole %s', async (role, kalturaRole, contextual) => {
+      const url = await adapter.joinUrl({ room, user: { id: 'discord_5', firstName: 'G' }, role });
+      const ks = parseKs(new URL(url).searchParams.get('ks')!, fake.adminSecret, { now: T });
+      expect(ks.privileges).toMatchObject({ role: kalturaRole, userContextualRole: contextual });
+    });
+  });
+});

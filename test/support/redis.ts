@@ -1,0 +1,40 @@
+import net from 'node:net';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** True when something answers PING at the test Redis. */
+export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
+
+/**
+ * For suites that need a real Redis. Under `CI=true` a missing Redis is a failure, never a skip; locally the
+ * suite is skipped with a message saying how to start one.
+ */
+export async function requireRedis(url = TEST_REDIS_URL): Promise<boolean> {
+  if (await redisAvailable(url)) return true;
+  if (process.env.CI === 'true')
+    throw new Error(`Redis is required under CI=true but does not answer at ${url}`);
+  console.warn(
+    `SKIPPED: Redis does not answer at ${url}. Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
+  );
+  return false;
+}
+
+/** A database index per suite keeps parallel jest workers from seeing each other's keys. */
+export function redisUrlForDb(db: number, url = TEST_REDIS_URL): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
