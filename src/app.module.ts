@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { DestinationStream } from 'pino';
+import { AuthModule } from './modules/auth';
+import { GuildConfigModule } from './modules/config';
+import { KalturaModule } from './modules/kaltura';
 import { AppCacheModule } from './platform/cache';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
@@ -28,6 +31,9 @@ export class AppModule {
         EventEmitterModule.forRoot({ wildcard: false }),
         HealthModule,
         MetricsModule,
+        KalturaModule,
+        GuildConfigModule,
+        AuthModule,
       ],
     };
   }

@@ -1,0 +1,76 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Runs the built service as `npm start` would, with only the given environment. */
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let out = '';
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return { child, output: () => out };
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
+
+describe('the built service (dist/main.js)', () => {
+  beforeAll(() => {
+    if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: `npm test` builds it first (pretest)');
+  });
+
+  it('starts with no environment at all, logs its embedded defaults, serves health, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, output } = start({ PORT: String(port) });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, 10_000);
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(ready.status).toBe(200);
+      const text = output();
+      expect(text).toContain('Embedded default: storage: in-memory');
+      expect(text).toContain('Discord gateway: off');
+      expect(text).toContain('Kaltura: sandbox');
+      const lines = text.trim().split('\n');
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    } finally {
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it.each([
+    [{ PORT: 'not-a-port' }, 'PORT', 'not-a-port'],
+    [{ NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'hunter2-is-too-short' }, 'JWT_SECRET', 'hunter2'],
+    [{ KALTURA_PARTNER_ID: '42', KALTURA_ADMIN_SECRET_FILE: '/nonexistent/secret' }, 'KALTURA_ADMIN_SECRET_FILE', '/nonexistent'],
+  ])('exits at once on bad env %j, naming %s but never the value', async (env, variable, value) => {
+    const { child, output } = start(env as Record<string, string>);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(output()).toContain(variable);
+    expect(output()).not.toContain(value);
+  });
+});
