@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { Global, INestApplication, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { register } from 'prom-client';
 import request from 'supertest';
@@ -11,12 +11,17 @@ import {
   KsType,
   mintKs,
 } from '../../src/modules/kaltura';
+import { HealthRegistry } from '../../src/platform/health';
 import { Settings, SettingsModule, loadSettings } from '../../src/platform/settings';
 import { FakeKaltura } from '../fakes/kaltura';
 
+@Global()
+@Module({ providers: [HealthRegistry], exports: [HealthRegistry] })
+class TestHealthModule {}
+
 async function appFor(settings: Settings): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [SettingsModule.forRoot(settings), KalturaModule],
+    imports: [SettingsModule.forRoot(settings), TestHealthModule, KalturaModule],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
@@ -160,6 +165,22 @@ describe('KalturaModule', () => {
         .get(`/sandbox/launch?ks=${encodeURIComponent(ks)}`)
         .expect(404);
       expect(res.text).not.toContain(userId);
+    });
+
+    it('registers a readiness check that fails while the circuit is open and names the cause', async () => {
+      const check = app.get(HealthRegistry).all().find((c) => c.name === 'kaltura');
+      expect(await check?.check()).toEqual({ mode: 'live', circuit: 'closed' });
+      const port = app.get(KalturaPort);
+      await fake.goDown();
+      try {
+        for (let i = 0; i < 10 && port.circuitState() !== 'open'; i++) {
+          await port.getRoom({ resourceId: 1 }).catch(() => undefined);
+        }
+        expect(port.circuitState()).toBe('open');
+        await expect(check?.check()).rejects.toThrow(/circuit open/);
+      } finally {
+        await fake.goUp();
+      }
     });
   });
 });

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { HealthRegistry } from '../../platform/health';
 import { Settings } from '../../platform/settings';
 import { KalturaClientAdapter } from './kaltura-client.adapter';
 import { KalturaSandboxAdapter } from './kaltura-sandbox.adapter';
@@ -25,4 +26,23 @@ export function createKalturaPort(settings: Settings, metrics?: KalturaCallMetri
   ],
   exports: [KalturaPort],
 })
-export class KalturaModule {}
+export class KalturaModule implements OnModuleInit {
+  constructor(
+    private readonly health: HealthRegistry,
+    private readonly port: KalturaPort,
+    private readonly settings: Settings,
+  ) {}
+
+  /** Readiness: an open circuit means meetings cannot be created or joined, so the replica is not ready. */
+  onModuleInit(): void {
+    const mode = this.settings.kaltura.mode;
+    this.health.register({
+      name: 'kaltura',
+      check: async () => {
+        const circuit = this.port.circuitState();
+        if (circuit === 'open') throw new Error('circuit open: Kaltura calls are failing');
+        return { mode, circuit };
+      },
+    });
+  }
+}
