@@ -7,6 +7,7 @@ const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': tsJest },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/../test/support/loopback-only.ts'],
 };
 module.exports = {
   projects: [
@@ -16,6 +17,7 @@ module.exports = {
       displayName: 'e2e',
       rootDir: '.',
       roots: ['<rootDir>/test'],
+      setupFiles: ['<rootDir>/test/support/loopback-only.ts'],
       testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
       testTimeout: 30000,
     },

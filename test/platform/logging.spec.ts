@@ -5,7 +5,6 @@ import { ProbeModule } from './probe.controller';
 const SECRETS = {
   KALTURA_PARTNER_ID: '4242',
   KALTURA_ADMIN_SECRET: 'kaltura-admin-secret-4242',
-  DISCORD_TOKEN: 'discord-bot-token-xyz.abc',
   DISCORD_CLIENT_SECRET: 'discord-client-secret-777',
   JWT_SECRET: 'jwt-secret-which-is-long-enough-0123456789',
 };
@@ -13,7 +12,6 @@ const SECRETS = {
 describe('structured logs', () => {
   let t: TestApp;
   beforeAll(async () => {
-    // DISCORD_TOKEN set but no Discord module in this graph yet: only its redaction matters here.
     t = await bootTestApp(SECRETS, { imports: [ProbeModule] });
   });
   afterAll(() => t.close());
