@@ -77,7 +77,10 @@ export class LoggingModule {
                   url: redactor.redactString(req.url),
                   remoteAddress: req.remoteAddress,
                 }),
-                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+                // pino's wrapper reports null when it thinks headers are unsent; the raw response knows better.
+                res: (res: { statusCode: number | null; raw?: { statusCode: number } }) => ({
+                  statusCode: res.raw?.statusCode ?? res.statusCode,
+                }),
               },
               formatters: {
                 level: (label) => ({ level: label }),
