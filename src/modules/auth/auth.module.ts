@@ -1,6 +1,94 @@
-import { Module } from '@nestjs/common';
-import { GuildConfigModule } from '../config';
+import { Global, Module, forwardRef } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { RedisConnections } from '../../platform/cache';
+// The lint pattern for other modules' `persistence/` folders also matches the platform's own; this is the platform.
+import { repositoryProvider } from '../../platform/persistence';
+import { CONFIG_API_GUARD, GuildConfigModule } from '../config';
+import { KalturaModule } from '../kaltura';
+import { AccessTokenService } from './access-token.service';
+import { ApiKeyRepository } from './api-key.port';
+import { ApiKeyService } from './api-key.service';
+import { RATE_LIMITS } from './auth.constants';
+import { DiscordOAuthClient } from './discord-oauth.client';
+import { ApiThrottlerGuard, isAuthThrottled } from './guards/api-throttler.guard';
+import { ApiTokenGuard, ConfigRoutesGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
+import { createThrottlerStorage } from './guards/throttler-storage';
+import { IdentityRepository } from './identity.port';
+import { IdentityService } from './identity.service';
+import { MemoryApiKeyRepository } from './persistence/api-key.memory.repository';
+import { MongoApiKeyRepository } from './persistence/api-key.mongo.repository';
+import { MemoryIdentityRepository } from './persistence/identity.memory.repository';
+import { MongoIdentityRepository } from './persistence/identity.mongo.repository';
+import { MemoryRefreshTokenRepository } from './persistence/refresh-token.memory.repository';
+import { MongoRefreshTokenRepository } from './persistence/refresh-token.mongo.repository';
+import { RefreshTokenRepository } from './refresh-token.port';
+import { RefreshTokenService } from './refresh-token.service';
 import { RoleMappingService } from './role-mapping.service';
+import { TokenService } from './token.service';
 
-@Module({ imports: [GuildConfigModule], providers: [RoleMappingService], exports: [RoleMappingService] })
+const SERVICES = [
+  RoleMappingService,
+  IdentityService,
+  AccessTokenService,
+  RefreshTokenService,
+  ApiKeyService,
+  DiscordOAuthClient,
+  TokenService,
+];
+const GUARDS = [ApiTokenGuard, GuildAccessGuard, GuildAdminGuard, ApiThrottlerGuard, ConfigRoutesGuard];
+
+/**
+ * Identity, roles, tokens, API keys, guards and rate limits. Global, so any module's controller can use the
+ * guards and decorators without importing this module (config could not: auth imports config). Binds the
+ * config module's `CONFIG_API_GUARD` to the guild-admin guard.
+ */
+@Global()
+@Module({
+  imports: [
+    forwardRef(() => GuildConfigModule),
+    KalturaModule,
+    // The secret is passed on every sign/verify call instead (AccessTokenService), so it is never defaulted.
+    JwtModule.register({}),
+    ThrottlerModule.forRootAsync({
+      inject: [RedisConnections],
+      useFactory: (redis: RedisConnections) => ({
+        throttlers: [
+          {
+            name: 'default',
+            limit: RATE_LIMITS.default.limit,
+            ttl: RATE_LIMITS.default.ttlMs,
+            skipIf: isAuthThrottled,
+          },
+          {
+            name: 'auth',
+            limit: RATE_LIMITS.auth.limit,
+            ttl: RATE_LIMITS.auth.ttlMs,
+            skipIf: (context) => !isAuthThrottled(context),
+          },
+        ],
+        storage: createThrottlerStorage(redis),
+      }),
+    }),
+  ],
+  providers: [
+    ...SERVICES,
+    ...GUARDS,
+    // `GET|PATCH|DELETE /guilds/:guildId/config`: guild admins only (the config module resolves this token).
+    { provide: CONFIG_API_GUARD, useExisting: ConfigRoutesGuard },
+    repositoryProvider(IdentityRepository, {
+      memory: () => new MemoryIdentityRepository(),
+      mongo: (c) => new MongoIdentityRepository(c),
+    }),
+    repositoryProvider(ApiKeyRepository, {
+      memory: () => new MemoryApiKeyRepository(),
+      mongo: (c) => new MongoApiKeyRepository(c),
+    }),
+    repositoryProvider(RefreshTokenRepository, {
+      memory: () => new MemoryRefreshTokenRepository(),
+      mongo: (c) => new MongoRefreshTokenRepository(c),
+    }),
+  ],
+  exports: [...SERVICES, ...GUARDS, CONFIG_API_GUARD],
+})
 export class AuthModule {}

@@ -1,4 +1,40 @@
-/** Identity and role mapping: the only public surface of the auth module. */
+/**
+ * The auth module's public surface: import from here only.
+ *
+ * Guards and decorators come first on purpose: the config module's controller imports them while this file
+ * may still be loading (config ↔ auth load in a cycle), and they must already be defined by then.
+ */
+export {
+  ApiProblem,
+  AuthRateLimit,
+  Authenticated,
+  CurrentPrincipal,
+  GuildAdmin,
+  GuildMember,
+  PROBLEM_SCHEMA,
+  RateLimited,
+} from './guards/auth.decorators';
+export { ApiTokenGuard, ConfigRoutesGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
+export { ApiThrottlerGuard } from './guards/api-throttler.guard';
+export type { AuthenticatedRequest } from './guards/request-auth';
+export type { GuildScopes, Principal, PrincipalKind } from './domain/principal';
+export type { Identity } from './domain/identity';
+export type { ApiKey } from './domain/api-key';
+export { kalturaUserIdFor } from './domain/identity';
+export { AUTH_ERROR_CODES } from './auth.errors';
+export {
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  MAX_GUILDS_PER_TOKEN,
+  RATE_LIMITS,
+  REFRESH_TOKEN_TTL_SECONDS,
+} from './auth.constants';
 export { RoleMappingService, highestRole } from './role-mapping.service';
 export type { GuildMemberFacts } from './role-mapping.service';
+export { IdentityService } from './identity.service';
+export { AccessTokenService } from './access-token.service';
+export type { IssuedAccessToken } from './access-token.service';
+export { ApiKeyService, MAX_ACTIVE_API_KEYS } from './api-key.service';
+export { TokenService } from './token.service';
+export type { TokenGrant } from './token.service';
 export { AuthModule } from './auth.module';

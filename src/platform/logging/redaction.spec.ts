@@ -26,6 +26,8 @@ describe('Redactor', () => {
     expect(out).not.toContain('MTIzNDU2Nzg5');
     expect(out).not.toContain('c2lnbmF0dXJl');
     expect(out).toContain('&b=2');
+    const own = r.redactString(`key kd_live_${'A'.repeat(43)} refresh kd_rt_${'b'.repeat(43)}`);
+    expect(own).toBe(`key ${REDACTED} refresh ${REDACTED}`);
   });
 
   it('masks fields whose names say they are secret', () => {

@@ -11,6 +11,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/([?&]ks=)[^&\s"']+/gi, `$1${REDACTED}`], // ks in URLs
   [/\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`], // Authorization header values
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, REDACTED], // JWTs
+  [/\bkd_(live|rt)_[A-Za-z0-9_-]{16,}/g, REDACTED], // this service's API keys and refresh tokens
 ];
 
 /** Field names whose values are secret regardless of content. */

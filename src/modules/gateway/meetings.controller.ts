@@ -1,0 +1,139 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Injectable,
+  Param,
+  PipeTransform,
+  Post,
+} from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiProblem, CurrentPrincipal, GuildMember, Principal } from '../auth';
+import { MEETING_ID_PATTERN, MeetingActor, MeetingNotFoundError, MeetingsService } from '../meetings';
+import {
+  API_V1,
+  CreateMeetingDto,
+  JoinResponseDto,
+  MeetingListDto,
+  MeetingResponseDto,
+  SNOWFLAKE_EXAMPLE,
+} from './dto';
+import { toMeetingDto } from './gateway.mappers';
+
+/** A malformed meeting id names no meeting: 404 without touching storage. */
+@Injectable()
+export class MeetingIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (typeof value !== 'string' || !MEETING_ID_PATTERN.test(value)) throw new MeetingNotFoundError();
+    return value;
+  }
+}
+
+/** The caller as the meetings use cases see them; the guild guard has checked the role exists. */
+function actor(principal: Principal, guildId: string): MeetingActor {
+  return { userId: principal.subject, displayName: principal.displayName, role: principal.guilds[guildId] };
+}
+
+/**
+ * `/api/v1/guilds/:guildId/meetings`: the meeting use cases over REST, for members of the guild. A thin
+ * transport: rules (who may end, roles in Kaltura) live in the meetings module.
+ */
+@ApiTags('meetings')
+@ApiParam({ name: 'guildId', example: SNOWFLAKE_EXAMPLE })
+@Controller({ path: 'guilds/:guildId/meetings', version: '1' })
+export class MeetingsController {
+  constructor(private readonly meetings: MeetingsService) {}
+
+  @Get()
+  @GuildMember()
+  @ApiOperation({ summary: "List the guild's active meetings" })
+  @ApiOkResponse({ type: MeetingListDto })
+  async list(@Param('guildId') guildId: string): Promise<MeetingListDto> {
+    return { apiVersion: API_V1, items: (await this.meetings.listActive(guildId)).map(toMeetingDto) };
+  }
+
+  @Post()
+  @GuildMember('viewer', { userOnly: true })
+  @ApiOperation({ summary: 'Start a meeting hosted by the caller', description: 'Creates the Kaltura room.' })
+  @ApiCreatedResponse({ type: MeetingResponseDto })
+  @ApiProblem(400, 'Invalid request.')
+  @ApiProblem(503, 'Kaltura cannot be reached.')
+  async create(
+    @Param('guildId') guildId: string,
+    @Body() body: CreateMeetingDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MeetingResponseDto> {
+    const meeting = await this.meetings.create({
+      guildId,
+      channelId: body.channelId ?? null,
+      host: actor(principal, guildId),
+      title: body.title,
+      description: body.description ?? null,
+      type: body.type,
+    });
+    return { apiVersion: API_V1, meeting: toMeetingDto(meeting) };
+  }
+
+  @Get(':id')
+  @GuildMember()
+  @ApiOperation({ summary: 'Get a meeting of the guild' })
+  @ApiParam({ name: 'id', example: 'a1B2c3D4e5' })
+  @ApiOkResponse({ type: MeetingResponseDto })
+  @ApiProblem(404, 'No such meeting in this guild.')
+  async get(
+    @Param('guildId') guildId: string,
+    @Param('id', MeetingIdPipe) id: string,
+  ): Promise<MeetingResponseDto> {
+    return { apiVersion: API_V1, meeting: toMeetingDto(await this.meetings.get(guildId, id)) };
+  }
+
+  @Delete(':id')
+  @GuildMember()
+  @ApiOperation({
+    summary: 'End a meeting (host or guild admin)',
+    description: 'Ending an ended meeting is harmless.',
+  })
+  @ApiParam({ name: 'id', example: 'a1B2c3D4e5' })
+  @ApiOkResponse({ type: MeetingResponseDto })
+  @ApiProblem(404, 'No such meeting in this guild.')
+  @ApiProblem(503, 'Kaltura cannot be reached.')
+  async end(
+    @Param('guildId') guildId: string,
+    @Param('id', MeetingIdPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MeetingResponseDto> {
+    const meeting = await this.meetings.end(guildId, id, actor(principal, guildId));
+    return { apiVersion: API_V1, meeting: toMeetingDto(meeting) };
+  }
+
+  @Post(':id/join')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @GuildMember('viewer', { userOnly: true })
+  @ApiOperation({
+    summary: "The caller's personal join link",
+    description: 'Role from the Discord role mapping; the host is moderator of their own meeting.',
+  })
+  @ApiParam({ name: 'id', example: 'a1B2c3D4e5' })
+  @ApiOkResponse({ type: JoinResponseDto })
+  @ApiProblem(404, 'No such meeting in this guild.')
+  @ApiProblem(409, 'The meeting has ended.')
+  @ApiProblem(503, 'Kaltura cannot be reached.')
+  async join(
+    @Param('guildId') guildId: string,
+    @Param('id', MeetingIdPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<JoinResponseDto> {
+    const result = await this.meetings.join(guildId, id, actor(principal, guildId));
+    return {
+      apiVersion: API_V1,
+      meetingId: result.meeting.id,
+      url: result.url,
+      role: result.role,
+      expiresAt: result.expiresAt.toISOString(),
+    };
+  }
+}
