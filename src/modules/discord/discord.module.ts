@@ -1,0 +1,85 @@
+import {
+  DynamicModule,
+  Injectable,
+  Logger,
+  Module,
+  OnModuleInit,
+  Provider,
+  Type,
+  UseFilters,
+} from '@nestjs/common';
+import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
+import { NecordModule } from 'necord';
+import { Settings } from '../../platform/settings';
+import { AuthModule } from '../auth';
+import { GuildConfigModule } from '../config';
+import { MeetingsModule } from '../meetings';
+import { HelpCommand } from './commands/help.command';
+import { MeetingButtons } from './commands/meeting.buttons';
+import { MeetingCommands } from './commands/meeting.commands';
+import { MeetingLookup } from './commands/meeting-lookup.service';
+import { CONFIG_COMMAND_PROVIDERS } from './config';
+import { necordOptions } from './discord-client.options';
+import { DiscordMetrics, discordMetricProviders } from './discord.metrics';
+import { CommandAccessService } from './interaction/command-access.service';
+import { DiscordExceptionFilter } from './interaction/discord-exception.filter';
+import { ClientEventsListener } from './listeners/client-events.listener';
+import { MeetingMessageUpdater } from './listeners/meeting-message.updater';
+
+/** The one line that says the bot is off, so nobody wonders why it does not answer. */
+@Injectable()
+export class DiscordGatewayOffNotice implements OnModuleInit {
+  onModuleInit(): void {
+    new Logger('discord').log('Discord gateway off: DISCORD_TOKEN is unset');
+  }
+}
+
+/**
+ * Binds `DiscordExceptionFilter` to every handler class that has no filter of its own. A global filter cannot
+ * do it: the platform's HTTP filter is registered after `APP_FILTER` providers, so it would be chosen first,
+ * and it leaves non-HTTP contexts alone. Factory providers cannot be bound: give those classes
+ * `@UseFilters(DiscordExceptionFilter)` yourself.
+ */
+export function withDiscordErrorHandling(providers: Provider[]): Provider[] {
+  for (const provider of providers) {
+    const cls: Type | undefined =
+      typeof provider === 'function' ? provider : 'useClass' in provider ? provider.useClass : undefined;
+    if (cls && !Reflect.hasMetadata(EXCEPTION_FILTERS_METADATA, cls)) UseFilters(DiscordExceptionFilter)(cls);
+  }
+  return providers;
+}
+
+/** Handler classes: commands, buttons, autocomplete, and the config engineer's `kaltura-config-*` commands. */
+const HANDLERS: Provider[] = [MeetingCommands, MeetingButtons, HelpCommand, ClientEventsListener];
+
+/**
+ * The Discord bot (necord + discord.js): slash commands, buttons and autocomplete over the meetings, config and
+ * auth modules; the meeting message kept up to date. With no `DISCORD_TOKEN` it is a single log line and
+ * nothing connects (NecordModule is not even imported).
+ */
+@Module({})
+export class DiscordModule {
+  static register(settings: Settings): DynamicModule {
+    if (!settings.discord.token) {
+      return { module: DiscordModule, providers: [DiscordGatewayOffNotice] };
+    }
+    return {
+      module: DiscordModule,
+      imports: [
+        NecordModule.forRootAsync({ useFactory: necordOptions, inject: [Settings] }),
+        MeetingsModule,
+        GuildConfigModule,
+        AuthModule,
+      ],
+      providers: [
+        ...withDiscordErrorHandling([...HANDLERS, ...CONFIG_COMMAND_PROVIDERS]),
+        ...discordMetricProviders(),
+        DiscordMetrics,
+        CommandAccessService,
+        MeetingLookup,
+        MeetingMessageUpdater,
+      ],
+      exports: [CommandAccessService],
+    };
+  }
+}

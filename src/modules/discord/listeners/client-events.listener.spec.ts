@@ -1,0 +1,72 @@
+import { EventEmitter } from 'node:events';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { Client } from 'discord.js';
+import { HealthRegistry } from '../../../platform/health';
+import { testCounter } from '../../../../test/discord/support/interaction-stubs';
+import { DiscordMetrics } from '../discord.metrics';
+import { ClientEventsListener } from './client-events.listener';
+
+function setup(ready: boolean) {
+  const rest = new EventEmitter();
+  const client = {
+    isReady: () => ready,
+    ws: { ping: 42 },
+    guilds: { cache: { size: 3 } },
+    rest,
+  } as unknown as Client;
+  const health = new HealthRegistry();
+  const rateLimits = testCounter('r', ['scope']);
+  const listener = new ClientEventsListener(
+    client,
+    health,
+    new DiscordMetrics(testCounter('i', ['kind', 'name', 'outcome']), rateLimits),
+  );
+  listener.onModuleInit();
+  return { rest, health, rateLimits, listener };
+}
+
+describe('ClientEventsListener', () => {
+  const logged: string[] = [];
+  beforeAll(() =>
+    Logger.overrideLogger({
+      log: (m: unknown, ...r: unknown[]) => logged.push(JSON.stringify([m, ...r])),
+      warn: (m: unknown, ...r: unknown[]) => logged.push(JSON.stringify([m, ...r])),
+      error: (m: unknown, ...r: unknown[]) => logged.push(JSON.stringify([m, ...r])),
+    }),
+  );
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('reports the gateway in readiness: up with ping and guilds, down before ready', async () => {
+    const up = setup(true)
+      .health.all()
+      .find((c) => c.name === 'discord')!;
+    expect(await up.check()).toEqual({ ping: 42, guilds: 3 });
+    const down = setup(false)
+      .health.all()
+      .find((c) => c.name === 'discord')!;
+    await expect(down.check()).rejects.toThrow('Discord gateway is not connected');
+  });
+
+  it('counts and logs rate limits without the URL (it can hold an interaction token)', async () => {
+    const { rest, rateLimits } = setup(true);
+    rest.emit('rateLimited', {
+      route: '/webhooks/:id/:token',
+      method: 'POST',
+      retryAfter: 300,
+      global: false,
+      scope: 'user',
+      url: 'https://discord.com/api/v10/webhooks/1/SECRET-TOKEN',
+    });
+    expect((await rateLimits.get()).values).toEqual([
+      expect.objectContaining({ labels: { scope: 'route' }, value: 1 }),
+    ]);
+    expect(logged.join('\n')).toContain('Discord rate limit hit');
+    expect(logged.join('\n')).not.toContain('SECRET-TOKEN');
+  });
+
+  it('logs client errors instead of letting them end the process', () => {
+    const { listener } = setup(true);
+    expect(() => listener.onError([new Error('socket hang up')])).not.toThrow();
+    expect(logged.join('\n')).toContain('Discord client error');
+  });
+});

@@ -1,0 +1,70 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { Client } from 'discord.js';
+import type { Meeting } from '../../meetings';
+import { MeetingMessageUpdater } from './meeting-message.updater';
+
+const ended: Meeting = {
+  id: 'AbC123xYz0',
+  guildId: '1',
+  channelId: '222',
+  messageId: '333',
+  hostId: '4',
+  hostName: 'Hana',
+  title: 'Standup',
+  description: null,
+  type: 'meeting',
+  status: 'ended',
+  kaltura: { resourceId: 1 },
+  createdAt: new Date('2025-03-01T10:00:00Z'),
+  endedAt: new Date('2025-03-01T10:20:00Z'),
+  endedBy: '4',
+};
+const discordError = (code: number) => Object.assign(new Error('refused'), { code, status: 400 });
+
+function setup() {
+  const rest = { patch: jest.fn().mockResolvedValue({}), post: jest.fn().mockResolvedValue({}) };
+  return { rest, updater: new MeetingMessageUpdater({ rest } as unknown as Client) };
+}
+
+describe('MeetingMessageUpdater', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('edits the meeting message to its ended form', async () => {
+    const { rest, updater } = setup();
+    await updater.onEnded({ meeting: ended, endedBy: 'kaltura' });
+    expect(rest.patch).toHaveBeenCalledWith('/channels/222/messages/333', {
+      body: expect.objectContaining({ components: [], allowed_mentions: { parse: [] } }),
+    });
+    expect(rest.post).not.toHaveBeenCalled();
+  });
+
+  it.each([30046, 10008, 50005])(
+    'replies in the channel when Discord refuses the edit (%d)',
+    async (code) => {
+      const { rest, updater } = setup();
+      rest.patch.mockRejectedValueOnce(discordError(code));
+      await updater.onEnded({ meeting: ended, endedBy: { id: '4', displayName: 'Hana' } });
+      expect(rest.post).toHaveBeenCalledWith('/channels/222/messages', {
+        body: {
+          content: '**Standup** has ended after 20 min.',
+          message_reference: { message_id: '333', fail_if_not_exists: false },
+          allowed_mentions: { parse: [] },
+        },
+      });
+    },
+  );
+
+  it('never throws, even when the channel is gone too', async () => {
+    const { rest, updater } = setup();
+    rest.patch.mockRejectedValueOnce(discordError(10003));
+    rest.post.mockRejectedValueOnce(discordError(10003));
+    await expect(updater.onEnded({ meeting: ended, endedBy: 'kaltura' })).resolves.toBeUndefined();
+  });
+
+  it('does nothing for a meeting without a message (created through REST)', async () => {
+    const { rest, updater } = setup();
+    await updater.onEnded({ meeting: { ...ended, messageId: null }, endedBy: 'kaltura' });
+    expect(rest.patch).not.toHaveBeenCalled();
+  });
+});

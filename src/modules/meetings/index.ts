@@ -1,0 +1,41 @@
+/**
+ * The meetings module's public surface: import from here only.
+ *
+ * - `MeetingsService` (inject it; `MeetingsModule` provides it): create, get, listActive, join, end,
+ *   endedExternally, attachMessage — always scoped to a guild except `endedExternally`;
+ * - the `Meeting` aggregate, `MeetingActor`, input rules and duration helpers;
+ * - domain events (`MEETING_EVENTS`, emitted through `EventEmitter2` after the change is stored);
+ * - error codes and the repository port with its two adapters (for tests and tools).
+ */
+export type { MeetingType } from '../kaltura';
+export type { Meeting, MeetingActor } from './domain/meeting';
+export {
+  ENDED_BY_KALTURA,
+  MEETING_LIMITS,
+  MEETING_TYPES,
+  formatDuration,
+  meetingDurationMs,
+} from './domain/meeting';
+export {
+  MEETING_ID_PATTERN,
+  kalturaUserId,
+  newMeetingId,
+  validateMeetingInput,
+} from './domain/meeting.rules';
+export type { MeetingDraft } from './domain/meeting.rules';
+export { MEETING_EVENTS } from './domain/meeting.events';
+export type { MeetingCreatedEvent, MeetingEndedEvent, MeetingJoinedEvent } from './domain/meeting.events';
+export {
+  MEETING_ERROR_CODES,
+  MeetingEndForbiddenError,
+  MeetingEndedError,
+  MeetingNotFoundError,
+  MeetingStorageUnavailableError,
+} from './meetings.errors';
+export { MeetingsService, LIST_ACTIVE_LIMIT } from './meetings.service';
+export type { CreateMeetingInput, JoinResult } from './meetings.service';
+export { MeetingsModule } from './meetings.module';
+export { MEETING_METRICS } from './meetings.metrics';
+export { MeetingRepository } from './meeting.repository';
+export { InMemoryMeetingRepository } from './persistence/memory-meeting.repository';
+export { MongoMeetingRepository } from './persistence/mongo-meeting.repository';
