@@ -10,6 +10,8 @@ const common = {
   setupFiles: ['<rootDir>/../test/support/loopback-only.ts'],
 };
 module.exports = {
+  // A global option: jest ignores it inside a project.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
     {
@@ -19,7 +21,6 @@ module.exports = {
       roots: ['<rootDir>/test'],
       setupFiles: ['<rootDir>/test/support/loopback-only.ts'],
       testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
-      testTimeout: 30000,
     },
   ],
 };

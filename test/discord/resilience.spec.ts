@@ -54,8 +54,10 @@ describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () =>
     expect(t.logs.text).not.toContain(done.token);
     const metrics = await request(t.app.getHttpServer()).get('/metrics');
     expect(metrics.text).toMatch(
-      /kd_discord_interactions_total\{kind="command",name="kaltura-start",outcome="ok"\} 1/,
+      /kd_commands_total\{kind="command",command="kaltura-start",outcome="ok"\} 1/,
     );
+    // Every acknowledgement is timed from the interaction's own creation time.
+    expect(metrics.text).toMatch(/kd_interaction_ack_seconds_count\{kind="command"\} [1-9]/);
   });
 
   it('resumes a dropped gateway socket and keeps answering', async () => {

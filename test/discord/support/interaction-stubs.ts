@@ -4,7 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createCache } from 'cache-manager';
 import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 import { Keyv } from 'keyv';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { RoleMappingService } from '../../../src/modules/auth';
 import type { GuildConfig, GuildConfigService } from '../../../src/modules/config';
 import { InMemoryMeetingRepository, MeetingsService } from '../../../src/modules/meetings';
@@ -153,6 +153,9 @@ export function stubConfigService(config: GuildConfig = defaultConfig()): GuildC
 
 export const testCounter = (name: string, labelNames: string[]) =>
   new Counter({ name, help: name, labelNames, registers: [] });
+
+export const testHistogram = (name = 'ack', labelNames = ['kind']) =>
+  new Histogram({ name, help: name, labelNames, registers: [] });
 
 /** Real meetings use cases over the sandbox Kaltura and memory, as the handlers see them in production. */
 export function meetingsFixture(env: Record<string, string> = {}) {

@@ -6,6 +6,7 @@ import {
   stubConfigService,
   testCounter,
   vic,
+  testHistogram,
 } from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { CommandAccessService } from '../interaction/command-access.service';
@@ -49,7 +50,11 @@ describe('HelpCommand', () => {
   const help = new HelpCommand(
     commands,
     new CommandAccessService(config, roleMapping(config)),
-    new DiscordMetrics(testCounter('i', ['kind', 'name', 'outcome']), testCounter('r', ['scope'])),
+    new DiscordMetrics(
+      testCounter('i', ['kind', 'command', 'outcome']),
+      testCounter('r', ['scope']),
+      testHistogram(),
+    ),
   );
 
   it('lists every registered slash command (config commands included) with versions and deprecations', () => {

@@ -8,6 +8,7 @@ import {
   stubConfigService,
   testCounter,
   vic,
+  testHistogram,
 } from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { CommandAccessService } from '../interaction/command-access.service';
@@ -18,8 +19,9 @@ function setup(config = defaultConfig()) {
   const configService = stubConfigService(config);
   const access = new CommandAccessService(configService, roleMapping(configService));
   const metrics = new DiscordMetrics(
-    testCounter('i', ['kind', 'name', 'outcome']),
+    testCounter('i', ['kind', 'command', 'outcome']),
     testCounter('r', ['scope']),
+    testHistogram(),
   );
   return { lookup: new MeetingLookup(service, access, metrics), service };
 }

@@ -12,6 +12,7 @@ import {
   stubConfigService,
   testCounter,
   vic,
+  testHistogram,
 } from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { CommandAccessService, CommandForbiddenError } from '../interaction/command-access.service';
@@ -21,11 +22,11 @@ function setup(config = defaultConfig()) {
   const { service, settings } = meetingsFixture();
   const configService = stubConfigService(config);
   const access = new CommandAccessService(configService, roleMapping(configService));
-  const interactions = testCounter('i', ['kind', 'name', 'outcome']);
+  const interactions = testCounter('i', ['kind', 'command', 'outcome']);
   const buttons = new MeetingButtons(
     service,
     access,
-    new DiscordMetrics(interactions, testCounter('r', ['scope'])),
+    new DiscordMetrics(interactions, testCounter('r', ['scope']), testHistogram()),
     settings,
   );
   return { buttons, service, interactions };
@@ -52,7 +53,7 @@ describe('MeetingButtons', () => {
       /^http:\/\/localhost:3000\/sandbox\/launch\?ks=/,
     );
     expect((await interactions.get()).values[0]).toMatchObject({
-      labels: { kind: 'button', name: 'meeting/join', outcome: 'ok' },
+      labels: { kind: 'button', command: 'meeting/join', outcome: 'ok' },
     });
   });
 

@@ -14,6 +14,7 @@ import {
   stubConfigService,
   testCounter,
   vic,
+  testHistogram,
 } from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { CommandAccessService, CommandForbiddenError } from '../interaction/command-access.service';
@@ -24,8 +25,8 @@ function setup(config = defaultConfig()) {
   const { service, settings, kaltura } = meetingsFixture({ PORT: '4321' });
   const configService = stubConfigService(config);
   const access = new CommandAccessService(configService, roleMapping(configService));
-  const interactions = testCounter('i', ['kind', 'name', 'outcome']);
-  const metrics = new DiscordMetrics(interactions, testCounter('r', ['scope']));
+  const interactions = testCounter('i', ['kind', 'command', 'outcome']);
+  const metrics = new DiscordMetrics(interactions, testCounter('r', ['scope']), testHistogram());
   const lookup = new MeetingLookup(service, access, metrics);
   const commands = new MeetingCommands(service, access, lookup, metrics, settings);
   return { commands, service, kaltura, interactions };
@@ -69,7 +70,7 @@ describe('MeetingCommands', () => {
       expect((await service.get(GUILD, meeting.id)).messageId).toMatch(/^\d+$/);
       expect((await interactions.get()).values).toEqual([
         expect.objectContaining({
-          labels: { kind: 'command', name: 'kaltura-start', outcome: 'ok' },
+          labels: { kind: 'command', command: 'kaltura-start', outcome: 'ok' },
           value: 1,
         }),
       ]);

@@ -3,7 +3,12 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { MessageFlags } from 'discord.js';
 import { KalturaUnavailableError } from '../../kaltura';
 import { MeetingNotFoundError } from '../../meetings';
-import { StubInteraction, testCounter, vic } from '../../../../test/discord/support/interaction-stubs';
+import {
+  StubInteraction,
+  testCounter,
+  vic,
+  testHistogram,
+} from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { DiscordExceptionFilter } from './discord-exception.filter';
 
@@ -14,8 +19,10 @@ function necordHost(interaction: unknown): ExecutionContextHost {
 }
 
 function setup() {
-  const interactions = testCounter('i', ['kind', 'name', 'outcome']);
-  const filter = new DiscordExceptionFilter(new DiscordMetrics(interactions, testCounter('r', ['scope'])));
+  const interactions = testCounter('i', ['kind', 'command', 'outcome']);
+  const filter = new DiscordExceptionFilter(
+    new DiscordMetrics(interactions, testCounter('r', ['scope']), testHistogram()),
+  );
   return { filter, interactions };
 }
 
@@ -47,7 +54,7 @@ describe('DiscordExceptionFilter', () => {
       },
     ]);
     expect((await interactions.get()).values[0]).toMatchObject({
-      labels: { kind: 'command', name: 'kaltura-join', outcome: 'refused' },
+      labels: { kind: 'command', command: 'kaltura-join', outcome: 'refused' },
     });
     expect(logs.some((l) => l[0] === 'error' || l[0] === 'warn')).toBe(false);
   });

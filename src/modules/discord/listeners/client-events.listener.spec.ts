@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { Client } from 'discord.js';
 import { HealthRegistry } from '../../../platform/health';
-import { testCounter } from '../../../../test/discord/support/interaction-stubs';
+import { testCounter, testHistogram } from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { ClientEventsListener } from './client-events.listener';
 
@@ -19,7 +19,7 @@ function setup(ready: boolean) {
   const listener = new ClientEventsListener(
     client,
     health,
-    new DiscordMetrics(testCounter('i', ['kind', 'name', 'outcome']), rateLimits),
+    new DiscordMetrics(testCounter('i', ['kind', 'command', 'outcome']), rateLimits, testHistogram()),
   );
   listener.onModuleInit();
   return { rest, health, rateLimits, listener };

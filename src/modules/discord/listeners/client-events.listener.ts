@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Client, RESTEvents, type RateLimitData } from 'discord.js';
+import { Client, RESTEvents, type APIRequest, type RateLimitData } from 'discord.js';
 import { Context, On, Once, type ContextOf } from 'necord';
 import { HealthRegistry } from '../../../platform/health';
 import { DiscordMetrics } from '../discord.metrics';
+
+const INTERACTION_CALLBACK = /^\/interactions\/(\d+)\/[^/]+\/callback/;
 
 /**
  * The gateway's life, in logs, metrics and readiness. The `error` listener is what keeps a failing handler or a
@@ -19,6 +21,13 @@ export class ClientEventsListener implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // One place measures every acknowledgement: the callback route names the interaction, whose id dates it.
+    this.client.rest.on(RESTEvents.Response, (request: APIRequest, response: { status: number }) => {
+      const match = INTERACTION_CALLBACK.exec(request.path);
+      if (!match || response.status >= 300) return;
+      const type = (request.data.body as { type?: number } | undefined)?.type ?? 0;
+      this.metrics.acknowledged(match[1], type);
+    });
     this.health.register({
       name: 'discord',
       check: async () => {
