@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 // The lint pattern for other modules' `persistence/` folders also matches the platform's own; this is the platform.
-// eslint-disable-next-line no-restricted-imports
 import { repositoryProvider } from '../../platform/persistence';
 import { KalturaModule } from '../kaltura';
 import { MeetingRepository } from './meeting.repository';

@@ -1,0 +1,110 @@
+import { Logger } from '@nestjs/common';
+import { REST, Routes } from 'discord.js';
+
+/** A guild channel as the notification module needs it. */
+export interface DiscordChannelInfo {
+  id: string;
+  name: string;
+  type: number;
+}
+
+/** A message to post: rendered content, whether it may ping, and the notification id as Discord `nonce`. */
+export interface OutgoingMessage {
+  content: string;
+  allowMentions: boolean;
+  nonce: string;
+}
+
+/** The Discord REST calls the notification module makes (a port, so tests and tools can replace it). */
+export abstract class DiscordMessages {
+  /** False when no bot token is configured: nothing can be posted. */
+  abstract readonly available: boolean;
+  /** Posts to a channel; resolves with the new message's id. Throws @discordjs/rest errors. */
+  abstract postMessage(channelId: string, message: OutgoingMessage): Promise<{ id: string }>;
+  abstract guildChannels(guildId: string): Promise<DiscordChannelInfo[]>;
+  abstract close(): void;
+}
+
+/**
+ * The message body. `allowed_mentions: { parse: [] }` unless the guild allows mentions: nothing in a template or
+ * in user text can then ping anyone. `enforce_nonce` makes Discord return the earlier message instead of posting
+ * a second one when a retry follows an attempt whose answer was lost.
+ */
+export function messageBody(message: OutgoingMessage): Record<string, unknown> {
+  return {
+    content: message.content,
+    allowed_mentions: message.allowMentions ? { parse: ['users', 'roles', 'everyone'] } : { parse: [] },
+    nonce: message.nonce,
+    enforce_nonce: true,
+  };
+}
+
+export interface RestDiscordOptions {
+  apiUrl: string;
+  token: string | undefined;
+  requestTimeoutMs: number;
+  /** Rate-limit waits longer than this are not slept inside the request: the job goes back to the queue. */
+  rateLimitWaitMaxMs: number;
+}
+
+/**
+ * discord.js's `REST` (per-route buckets, global limit, 429 handling). Its own retries are off: the delivery
+ * queue retries with backoff, which also covers network errors @discordjs/rest does not retry in every runtime.
+ */
+export class RestDiscordMessages extends DiscordMessages {
+  private readonly log = new Logger('notification-discord');
+  private readonly rest: REST | null;
+
+  constructor(options: RestDiscordOptions) {
+    super();
+    if (!options.token) {
+      this.rest = null;
+      return;
+    }
+    this.rest = new REST({
+      api: options.apiUrl,
+      version: '10',
+      retries: 0,
+      timeout: options.requestTimeoutMs,
+      rejectOnRateLimit: (data) => data.retryAfter > options.rateLimitWaitMaxMs,
+    }).setToken(options.token);
+    this.rest.on('rateLimited', (info) =>
+      this.log.debug(
+        { route: info.route, retryAfterMs: info.retryAfter, global: info.global },
+        'Rate limited',
+      ),
+    );
+  }
+
+  get available(): boolean {
+    return this.rest !== null;
+  }
+
+  async postMessage(channelId: string, message: OutgoingMessage): Promise<{ id: string }> {
+    const posted = (await this.client().post(Routes.channelMessages(channelId), {
+      body: messageBody(message),
+    })) as { id?: unknown };
+    if (typeof posted?.id !== 'string') throw new Error('Discord answered without a message id');
+    return { id: posted.id };
+  }
+
+  async guildChannels(guildId: string): Promise<DiscordChannelInfo[]> {
+    const list = (await this.client().get(Routes.guildChannels(guildId))) as unknown;
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((c: { id?: unknown; name?: unknown; type?: unknown }) =>
+      typeof c?.id === 'string' && typeof c.name === 'string' && typeof c.type === 'number'
+        ? [{ id: c.id, name: c.name, type: c.type }]
+        : [],
+    );
+  }
+
+  close(): void {
+    this.rest?.clearHashSweeper();
+    this.rest?.clearHandlerSweeper();
+  }
+
+  private client(): REST {
+    if (!this.rest) throw new Error('DISCORD_TOKEN is not set');
+    return this.rest;
+  }
+}

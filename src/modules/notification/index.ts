@@ -1,0 +1,63 @@
+/**
+ * The notification module's public surface: import from here only.
+ *
+ * - `NotificationModule`: webhook intake, meeting events → notifications, durable delivery, status API;
+ * - `NotificationService.notify()` to raise a notification from another module;
+ * - the repository and queue ports with their adapters (for contract tests and tools);
+ * - pure helpers: webhook signatures, body parsing, event mapping, template rendering and escaping;
+ * - options (`NOTIFICATION_OPTIONS`) and metric names.
+ */
+export { NotificationModule, createDeliveryQueue } from './notification.module';
+export { NotificationService, NO_CHANNEL_REASON, NO_TOKEN_REASON } from './notification.service';
+export type { NotifyInput } from './notification.service';
+export { NotificationDeliveryService } from './notification-delivery.service';
+export { NotificationRuntime } from './notification-runtime.service';
+export { WebhookIntakeService } from './webhook-intake.service';
+export type { WebhookReceipt, WebhookRequest } from './webhook-intake.service';
+export { DEFAULT_NOTIFICATION_OPTIONS, NOTIFICATION_OPTIONS, leaseMs } from './notification.options';
+export type { NotificationOptions } from './notification.options';
+export { NOTIFICATION_METRICS } from './notification.metrics';
+export type { AttemptOutcome, NotificationOutcome, WebhookOutcome } from './notification.metrics';
+export type {
+  MeetingRef,
+  NotificationRecord,
+  NotificationSource,
+  NotificationStatus,
+  WebhookEventRecord,
+  WebhookEventStatus,
+} from './domain/notification.types';
+export { NOTIFICATION_STATUSES, WEBHOOK_EVENT_STATUSES } from './domain/notification.types';
+export type {
+  KalturaEventMapping,
+  KalturaWebhookPayload,
+  WebhookBodyFormat,
+} from './domain/kaltura-event.types';
+export { classifyKalturaEvent } from './domain/kaltura-event.classifier';
+export { parseWebhookBody } from './domain/webhook-payload';
+export { WEBHOOK_HASH_ALGORITHMS, signWebhookBody, verifyWebhookSignature } from './domain/webhook-signature';
+export type { SignatureCheck, WebhookHashAlgorithm } from './domain/webhook-signature';
+export { escapeDiscordText, safeUrl, DISCORD_CONTENT_LIMIT } from './domain/discord-text';
+export { renderTemplate } from './domain/template-renderer';
+export { notificationId, webhookEventId, encodeCursor, decodeCursor } from './domain/ids';
+export type { ListCursor } from './domain/ids';
+export { retryDelayMs } from './domain/retry-policy';
+export type { RetryPolicy } from './domain/retry-policy';
+export { NotificationRepository } from './persistence/notification.repository';
+export type { NotificationListQuery, NotificationPage } from './persistence/notification.repository';
+export { InMemoryNotificationRepository } from './persistence/memory-notification.repository';
+export { MongoNotificationRepository } from './persistence/mongo-notification.repository';
+export { WebhookEventRepository } from './persistence/webhook-event.repository';
+export { InMemoryWebhookEventRepository } from './persistence/memory-webhook-event.repository';
+export { MongoWebhookEventRepository } from './persistence/mongo-webhook-event.repository';
+export { MeetingDirectory } from './persistence/meeting-directory.repository';
+export { InMemoryMeetingDirectory } from './persistence/memory-meeting-directory.repository';
+export { MongoMeetingDirectory } from './persistence/mongo-meeting-directory.repository';
+export { DeliveryQueue, DropJobError, RetryJobError, jobIdOf } from './queue/delivery-queue.port';
+export type { JobContext, JobHandler, QueueJob } from './queue/delivery-queue.port';
+export { InProcessDeliveryQueue } from './queue/in-process-delivery.queue';
+export { BullMqDeliveryQueue } from './queue/bullmq-delivery.queue';
+export type { BullMqQueueOptions } from './queue/bullmq-delivery.queue';
+export { DiscordMessages, RestDiscordMessages, messageBody } from './discord-rest/discord-messages';
+export type { DiscordChannelInfo, OutgoingMessage } from './discord-rest/discord-messages';
+export { classifyDiscordError } from './discord-rest/discord-errors';
+export type { DiscordFailure } from './discord-rest/discord-errors';

@@ -1,0 +1,137 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { classifyDiscordError } from './discord-rest/discord-errors';
+import { ChannelResolver } from './discord-rest/channel-resolver.service';
+import { DiscordMessages } from './discord-rest/discord-messages';
+import { reviveNotification } from './domain/record-snapshots';
+import { retryDelayMs } from './domain/retry-policy';
+import { NOTIFICATION_OPTIONS, NotificationOptions, leaseMs } from './notification.options';
+import { NotificationMetrics } from './notification.metrics';
+import { NO_CHANNEL_REASON, NO_TOKEN_REASON } from './notification.service';
+import { NotificationRepository } from './persistence/notification.repository';
+import { DropJobError, RetryJobError } from './queue/delivery-queue.port';
+
+/**
+ * Posts one stored notification to Discord, exactly once:
+ * - the attempt is claimed in storage first (a lease): no other worker can post it meanwhile, and a `sent`
+ *   notification is never posted again, however often its job runs;
+ * - the message id is recorded before the job is acknowledged;
+ * - the notification id is the message `nonce` with `enforce_nonce`, so a retry after a lost answer returns the
+ *   message Discord already created.
+ * Failures are classified: retryable ones are rescheduled with backoff (never sooner than Discord's
+ * `retry_after`), permanent ones and the last attempt make the notification `dead`.
+ */
+@Injectable()
+export class NotificationDeliveryService {
+  private readonly log = new Logger('notification-delivery');
+
+  constructor(
+    private readonly repository: NotificationRepository,
+    private readonly discord: DiscordMessages,
+    private readonly channels: ChannelResolver,
+    private readonly metrics: NotificationMetrics,
+    @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
+  ) {}
+
+  /** `copy`: the job's copy of the notification, used only when this store has never heard of it. */
+  async deliver(id: string, copy?: unknown): Promise<void> {
+    const now = new Date();
+    let claimed = await this.repository.beginAttempt(id, now, leaseMs(this.options));
+    if (!claimed && copy !== undefined && !(await this.repository.get(id))) {
+      const revived = reviveNotification(copy);
+      if (revived?.id === id) {
+        await this.repository.createIfAbsent(revived);
+        claimed = await this.repository.beginAttempt(id, now, leaseMs(this.options));
+      }
+    }
+    if (!claimed) {
+      const current = await this.repository.get(id);
+      // Finished (or unknown): nothing to do, whatever job brought us here.
+      if (!current || (current.status !== 'pending' && current.status !== 'failed')) return;
+      const wait = current.leaseUntil ? current.leaseUntil.getTime() - now.getTime() : 0;
+      throw new RetryJobError('Another worker is delivering this notification', Math.max(wait, 100));
+    }
+    if (!this.discord.available || !claimed.channelRef) {
+      await this.repository.markSkipped(
+        id,
+        !this.discord.available ? NO_TOKEN_REASON : NO_CHANNEL_REASON,
+        now,
+      );
+      return;
+    }
+
+    let channelId: string | null = null;
+    let messageId: string;
+    try {
+      channelId = await this.channels.resolve(claimed.guildId, claimed.channelRef);
+      messageId = (
+        await this.discord.postMessage(channelId, {
+          content: claimed.content,
+          allowMentions: claimed.allowMentions,
+          nonce: claimed.id,
+        })
+      ).id;
+    } catch (err) {
+      return this.failed(claimed.id, claimed.attempts, channelId, err);
+    }
+    const at = new Date();
+    await this.recordSent(id, { messageId, channelId, at });
+    this.metrics.attempt('sent');
+    this.metrics.delivered(claimed.type, (at.getTime() - claimed.createdAt.getTime()) / 1000);
+    this.log.debug({ notificationId: id, channelId, messageId }, 'Notification sent');
+  }
+
+  /**
+   * The message is posted: recording it must not turn into a second post. A storage hiccup is retried here; if
+   * storage stays down the job fails and, once the lease expires, a retry posts with the same nonce, which
+   * Discord answers with the message it already has.
+   */
+  private async recordSent(
+    id: string,
+    result: { messageId: string; channelId: string; at: Date },
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.repository.markSent(id, result);
+      } catch (err) {
+        if (attempt >= 3) {
+          this.log.error(
+            { err, notificationId: id, messageId: result.messageId },
+            'Posted, but could not record it',
+          );
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  }
+
+  private async failed(id: string, attempts: number, channelId: string | null, err: unknown): Promise<never> {
+    const failure = classifyDiscordError(err);
+    const at = new Date();
+    const last = attempts >= this.options.retry.maxAttempts;
+    if (!failure.retryable || last) {
+      const error =
+        last && failure.retryable
+          ? `${failure.message} (gave up after ${attempts} attempts)`
+          : failure.message;
+      await this.repository.markDead(id, { error, at, channelId });
+      this.metrics.attempt(failure.outcome);
+      this.metrics.attempt('dead');
+      this.log.warn({ notificationId: id, attempts, reason: error }, 'Notification dead');
+      throw new DropJobError(error);
+    }
+    const delay = retryDelayMs(this.options.retry, attempts, failure.retryAfterMs);
+    await this.repository.markFailed(id, {
+      error: failure.message,
+      nextAttemptAt: new Date(at.getTime() + delay),
+      at,
+      channelId,
+    });
+    this.metrics.attempt(failure.outcome);
+    this.log.log(
+      { notificationId: id, attempts, reason: failure.message },
+      'Notification delivery failed; will retry',
+    );
+    throw new RetryJobError(failure.message, delay);
+  }
+}

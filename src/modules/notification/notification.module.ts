@@ -1,0 +1,111 @@
+import { Module, Provider } from '@nestjs/common';
+import { RedisConnections } from '../../platform/cache';
+import { repositoryProvider } from '../../platform/persistence';
+import { Settings } from '../../platform/settings';
+import { GuildConfigModule } from '../config';
+import { MeetingsModule } from '../meetings';
+import { ChannelResolver } from './discord-rest/channel-resolver.service';
+import { DiscordMessages, RestDiscordMessages } from './discord-rest/discord-messages';
+import { KalturaWebhookController } from './http/kaltura-webhook.controller';
+import { NotificationsController } from './http/notifications.controller';
+import { KalturaEventProcessor } from './kaltura-event.processor';
+import { MeetingEventsListener } from './meeting-events.listener';
+import { NotificationDeliveryService } from './notification-delivery.service';
+import { NotificationRuntime } from './notification-runtime.service';
+import { notificationMetricProviders } from './notification.metrics';
+import {
+  DEFAULT_NOTIFICATION_OPTIONS,
+  NOTIFICATION_OPTIONS,
+  NotificationOptions,
+} from './notification.options';
+import { NotificationService } from './notification.service';
+import { InMemoryMeetingDirectory } from './persistence/memory-meeting-directory.repository';
+import { InMemoryNotificationRepository } from './persistence/memory-notification.repository';
+import { InMemoryWebhookEventRepository } from './persistence/memory-webhook-event.repository';
+import { MeetingDirectory } from './persistence/meeting-directory.repository';
+import { MongoMeetingDirectory } from './persistence/mongo-meeting-directory.repository';
+import { MongoNotificationRepository } from './persistence/mongo-notification.repository';
+import { MongoWebhookEventRepository } from './persistence/mongo-webhook-event.repository';
+import { NotificationRepository } from './persistence/notification.repository';
+import { WebhookEventRepository } from './persistence/webhook-event.repository';
+import { BullMqDeliveryQueue } from './queue/bullmq-delivery.queue';
+import { DeliveryQueue } from './queue/delivery-queue.port';
+import { InProcessDeliveryQueue } from './queue/in-process-delivery.queue';
+import { WebhookIntakeService } from './webhook-intake.service';
+
+/** BullMQ on Redis when `REDIS_URL` is set (durable, shared by replicas), the in-process queue otherwise. */
+export function createDeliveryQueue(redis: RedisConnections, options: NotificationOptions): DeliveryQueue {
+  const common = {
+    concurrency: options.concurrency,
+    // The notification's own budget decides when it is dead; the queue allows a little more so it never gives
+    // up first (lease conflicts also count as runs).
+    attempts: options.retry.maxAttempts + 2,
+    policy: options.retry,
+    closeTimeoutMs: options.closeTimeoutMs,
+  };
+  if (!redis.enabled) return new InProcessDeliveryQueue(common);
+  return new BullMqDeliveryQueue(
+    redis.create('notification-queue'),
+    // BullMQ workers block on Redis and must never give up a command: no per-request retry limit.
+    redis.create('notification-worker', { maxRetriesPerRequest: null }),
+    {
+      ...common,
+      prefix: options.queuePrefix,
+      name: options.queueName,
+      operationTimeoutMs: options.queueTimeoutMs,
+    },
+  );
+}
+
+const providers: Provider[] = [
+  { provide: NOTIFICATION_OPTIONS, useValue: DEFAULT_NOTIFICATION_OPTIONS },
+  repositoryProvider(NotificationRepository, {
+    memory: () => new InMemoryNotificationRepository(),
+    mongo: (connection) => new MongoNotificationRepository(connection),
+  }),
+  repositoryProvider(WebhookEventRepository, {
+    memory: () => new InMemoryWebhookEventRepository(),
+    mongo: (connection) => new MongoWebhookEventRepository(connection),
+  }),
+  repositoryProvider(MeetingDirectory, {
+    memory: () => new InMemoryMeetingDirectory(),
+    mongo: (connection) => new MongoMeetingDirectory(connection),
+  }),
+  {
+    provide: DeliveryQueue,
+    inject: [RedisConnections, NOTIFICATION_OPTIONS],
+    useFactory: createDeliveryQueue,
+  },
+  {
+    provide: DiscordMessages,
+    inject: [Settings, NOTIFICATION_OPTIONS],
+    useFactory: (settings: Settings, options: NotificationOptions) =>
+      new RestDiscordMessages({
+        apiUrl: settings.discord.apiUrl,
+        token: settings.discord.token,
+        requestTimeoutMs: options.requestTimeoutMs,
+        rateLimitWaitMaxMs: options.rateLimitWaitMaxMs,
+      }),
+  },
+  ...notificationMetricProviders(),
+  ChannelResolver,
+  NotificationService,
+  NotificationDeliveryService,
+  KalturaEventProcessor,
+  WebhookIntakeService,
+  MeetingEventsListener,
+  NotificationRuntime,
+];
+
+/**
+ * Notifications: Kaltura webhook intake (`POST /api/v1/webhooks/kaltura`), meeting events → notifications,
+ * durable delivery to Discord channels, and their status (`GET /api/v1/guilds/:guildId/notifications`).
+ * Needs the platform's global providers (settings, persistence, cache, Redis, health, metrics, event emitter).
+ */
+@Module({
+  imports: [GuildConfigModule, MeetingsModule],
+  controllers: [KalturaWebhookController, NotificationsController],
+  providers,
+  exports: [NotificationService, NotificationRepository, WebhookEventRepository, DeliveryQueue],
+})
+export class NotificationModule {}

@@ -1,0 +1,46 @@
+import type { RetryPolicy } from './domain/retry-policy';
+
+/** Tuning of intake and delivery. Defaults suit production; tests override the provider. */
+export interface NotificationOptions {
+  retry: RetryPolicy;
+  /** Parallel deliveries per process. */
+  concurrency: number;
+  /** Per Discord request. */
+  requestTimeoutMs: number;
+  /** Rate-limit waits up to this are slept inside the request; longer ones reschedule the job. */
+  rateLimitWaitMaxMs: number;
+  channelCacheTtlMs: number;
+  /** Queue operations (enqueue, depth) that take longer fail (the webhook then answers 503). */
+  queueTimeoutMs: number;
+  /** How long shutdown waits for running deliveries. */
+  closeTimeoutMs: number;
+  /** How often unfinished events and notifications are re-enqueued (recovery after a crash); 0 = only at start. */
+  recoveryIntervalMs: number;
+  /** Processing attempts of a stored webhook event before it is marked failed. */
+  eventAttempts: number;
+  /** BullMQ key prefix and queue name. */
+  queuePrefix: string;
+  queueName: string;
+}
+
+export const NOTIFICATION_OPTIONS = Symbol('NOTIFICATION_OPTIONS');
+
+export const DEFAULT_NOTIFICATION_OPTIONS: NotificationOptions = {
+  // 1 s, 2 s, 4 s … capped at 10 min: ten attempts span about 17 minutes of Discord trouble.
+  retry: { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 600_000, jitter: 0.2 },
+  concurrency: 5,
+  requestTimeoutMs: 10_000,
+  rateLimitWaitMaxMs: 2_000,
+  channelCacheTtlMs: 600_000,
+  queueTimeoutMs: 3_000,
+  closeTimeoutMs: 10_000,
+  recoveryIntervalMs: 60_000,
+  eventAttempts: 5,
+  queuePrefix: 'kd:notification',
+  queueName: 'delivery',
+};
+
+/** Time a delivery attempt may hold its lease: the request, a slept rate limit, and slack. */
+export function leaseMs(options: NotificationOptions): number {
+  return options.requestTimeoutMs * 2 + options.rateLimitWaitMaxMs + 5_000;
+}

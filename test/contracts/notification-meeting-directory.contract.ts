@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { MeetingDirectory, MeetingRef } from '../../src/modules/notification';
+
+/** What every meeting-directory store must do: trace a meeting by its id, its room or its scheduled event. */
+export function meetingDirectoryContract(
+  name: string,
+  make: () => Promise<{ directory: MeetingDirectory; close: () => Promise<void> }>,
+): void {
+  describe(`notification meeting directory contract: ${name}`, () => {
+    let directory: MeetingDirectory;
+    let close: () => Promise<void>;
+    const n = () => randomBytes(4).readUInt32BE(0);
+
+    beforeAll(async () => {
+      ({ directory, close } = await make());
+    });
+    afterAll(() => close());
+
+    const ref = (overrides: Partial<MeetingRef> = {}): MeetingRef => ({
+      meetingId: randomBytes(5).toString('hex'),
+      guildId: '111111111111111111',
+      channelId: '222222222222222222',
+      title: 'Title ✓',
+      type: 'meeting',
+      description: null,
+      hostId: '333333333333333333',
+      hostName: 'Host',
+      resourceId: n(),
+      eventId: n(),
+      createdAt: new Date(Math.floor(Date.now() / 1000) * 1000),
+      endedAt: null,
+      ...overrides,
+    });
+
+    it('finds a meeting by id, room and scheduled event', async () => {
+      const r = ref();
+      await directory.upsert(r);
+      expect(await directory.byMeetingId(r.meetingId)).toEqual(r);
+      expect(await directory.byResourceId(r.resourceId!)).toEqual(r);
+      expect(await directory.byEventId(r.eventId!)).toEqual(r);
+      expect(await directory.byMeetingId('unknown')).toBeNull();
+      expect(await directory.byResourceId(-1)).toBeNull();
+    });
+
+    it('replaces an entry on upsert and marks it ended', async () => {
+      const r = ref();
+      await directory.upsert(r);
+      await directory.upsert({ ...r, title: 'Renamed', eventId: null });
+      const endedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      await directory.markEnded(r.meetingId, endedAt);
+      expect(await directory.byMeetingId(r.meetingId)).toEqual({
+        ...r,
+        title: 'Renamed',
+        eventId: null,
+        endedAt,
+      });
+      expect(await directory.byEventId(r.eventId!)).toBeNull();
+    });
+
+    it('prefers the newest meeting should a room id repeat', async () => {
+      const resourceId = n();
+      const older = ref({ resourceId, createdAt: new Date(Date.now() - 10_000) });
+      const newer = ref({ resourceId });
+      await directory.upsert(older);
+      await directory.upsert(newer);
+      expect((await directory.byResourceId(resourceId))?.meetingId).toBe(newer.meetingId);
+    });
+  });
+}
