@@ -3,7 +3,11 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './modules/auth';
 import { GuildConfigModule } from './modules/config';
+import { DiscordModule } from './modules/discord';
+import { GatewayModule } from './modules/gateway';
 import { KalturaModule } from './modules/kaltura';
+import { MeetingsModule } from './modules/meetings';
+import { NotificationModule } from './modules/notification';
 import { AppCacheModule } from './platform/cache';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
@@ -34,6 +38,10 @@ export class AppModule {
         KalturaModule,
         GuildConfigModule,
         AuthModule,
+        GatewayModule,
+        MeetingsModule,
+        NotificationModule,
+        DiscordModule.register(settings),
       ],
     };
   }
