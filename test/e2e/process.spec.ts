@@ -1,25 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
-import { join } from 'node:path';
-
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+import { BUILT_MAIN, freePort } from '../support/process';
 
 /** Runs the built service as `npm start` would, with only the given environment. */
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let out = '';
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [BUILT_MAIN], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,7 +25,8 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void>
 
 describe('the built service (dist/main.js)', () => {
   beforeAll(() => {
-    if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: `npm test` builds it first (pretest)');
+    if (!existsSync(BUILT_MAIN))
+      throw new Error('dist/main.js is missing: `npm test` builds it first (pretest)');
   });
 
   it('starts with no environment at all, logs its embedded defaults, serves health, and stops on SIGTERM', async () => {
@@ -64,8 +51,16 @@ describe('the built service (dist/main.js)', () => {
 
   it.each([
     [{ PORT: 'not-a-port' }, 'PORT', 'not-a-port'],
-    [{ NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'hunter2-is-too-short' }, 'JWT_SECRET', 'hunter2'],
-    [{ KALTURA_PARTNER_ID: '42', KALTURA_ADMIN_SECRET_FILE: '/nonexistent/secret' }, 'KALTURA_ADMIN_SECRET_FILE', '/nonexistent'],
+    [
+      { NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'hunter2-is-too-short' },
+      'JWT_SECRET',
+      'hunter2',
+    ],
+    [
+      { KALTURA_PARTNER_ID: '42', KALTURA_ADMIN_SECRET_FILE: '/nonexistent/secret' },
+      'KALTURA_ADMIN_SECRET_FILE',
+      '/nonexistent',
+    ],
   ])('exits at once on bad env %j, naming %s but never the value', async (env, variable, value) => {
     const { child, output } = start(env as Record<string, string>);
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

@@ -1,20 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
-import { join } from 'node:path';
+import { BUILT_MAIN, freePort } from '../support/process';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../fakes/discord';
-
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 interface Replica {
   child: ChildProcess;
@@ -25,7 +11,7 @@ interface Replica {
 async function startReplica(fake: FakeDiscord, shard: number): Promise<Replica> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [BUILT_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

@@ -22,11 +22,10 @@ import {
   assertRoom,
   assertUserId,
   eventTags,
-  joinPrivileges,
+  mintJoinKs,
   privilegeText,
   resourceTags,
 } from './kaltura.rules';
-import { KsType, mintKs } from './ks.codec';
 
 /** The partner settings the live adapter needs (a slice of `Settings['kaltura']`). */
 export type KalturaConnection = Pick<
@@ -218,17 +217,7 @@ export class KalturaClientAdapter extends KalturaPort {
   }
 
   async joinUrl(input: JoinUrlInput): Promise<string> {
-    assertRoom(input.room);
-    assertUserId(input.user.id);
-    const ks = mintKs({
-      secret: this.connection.adminSecret,
-      partnerId: this.connection.partnerId,
-      type: KsType.USER,
-      userId: input.user.id,
-      privileges: joinPrivileges(input),
-      expiresIn: this.connection.joinLinkTtl,
-      now: Math.floor(this.now() / 1000),
-    });
+    const ks = mintJoinKs(this.connection, input, this.now());
     return `${this.connection.kafUrl}/virtualEvent/launch?ks=${encodeURIComponent(ks)}`;
   }
 

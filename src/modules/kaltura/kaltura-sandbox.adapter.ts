@@ -10,8 +10,7 @@ import {
   KalturaRoomInfo,
   MeetingType,
 } from './kaltura.port';
-import { assertRoom, assertUserId, joinPrivileges, privilegeText, resourceTags } from './kaltura.rules';
-import { KsType, mintKs } from './ks.codec';
+import { assertRoom, assertUserId, mintJoinKs, privilegeText, resourceTags } from './kaltura.rules';
 
 /** Path of the local launch page (served by `SandboxLaunchController`). */
 export const SANDBOX_LAUNCH_PATH = '/sandbox/launch';
@@ -94,18 +93,8 @@ export class KalturaSandboxAdapter extends KalturaPort {
 
   /** Unlike Kaltura, the sandbox knows its rooms: an unknown one fails here rather than at launch. */
   async joinUrl(input: JoinUrlInput): Promise<string> {
-    assertRoom(input.room);
-    assertUserId(input.user.id);
+    const ks = mintJoinKs(this.connection, input, this.now());
     if (!this.rooms.has(input.room.resourceId)) throw new MeetingRoomNotFoundError();
-    const ks = mintKs({
-      secret: this.connection.adminSecret,
-      partnerId: this.connection.partnerId,
-      type: KsType.USER,
-      userId: input.user.id,
-      privileges: joinPrivileges(input),
-      expiresIn: this.connection.joinLinkTtl,
-      now: Math.floor(this.now() / 1000),
-    });
     return `${SANDBOX_LAUNCH_PATH}?ks=${encodeURIComponent(ks)}`;
   }
 

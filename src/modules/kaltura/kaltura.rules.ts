@@ -1,5 +1,7 @@
 import { ValidationFailedError } from '../../platform/errors';
+import type { Settings } from '../../platform/settings';
 import type { JoinRole, JoinUrlInput, KalturaRoom, MeetingType } from './kaltura.port';
+import { KsType, mintKs } from './ks.codec';
 
 /**
  * Pure rules shared by the live and sandbox adapters, so both produce the same rooms and the same join KS.
@@ -79,4 +81,26 @@ export function assertRoom(room: KalturaRoom): void {
       { field: 'room', message: 'needs positive integer resourceId (and eventId)' },
     ]);
   }
+}
+
+/**
+ * The USER KS of a personal join link (both adapters: only where the link points differs). Checks the room and
+ * user id first.
+ */
+export function mintJoinKs(
+  connection: Pick<Settings['kaltura'], 'adminSecret' | 'partnerId' | 'joinLinkTtl'>,
+  input: JoinUrlInput,
+  nowMs: number,
+): string {
+  assertRoom(input.room);
+  assertUserId(input.user.id);
+  return mintKs({
+    secret: connection.adminSecret,
+    partnerId: connection.partnerId,
+    type: KsType.USER,
+    userId: input.user.id,
+    privileges: joinPrivileges(input),
+    expiresIn: connection.joinLinkTtl,
+    now: Math.floor(nowMs / 1000),
+  });
 }
