@@ -7,7 +7,7 @@ import { SettingsError, loadSettings, startupReport } from './platform/settings'
 async function main(): Promise<void> {
   let settings;
   try {
-    settings = loadSettings(process.env);
+    settings = loadSettings();
   } catch (e) {
     if (!(e instanceof SettingsError)) throw e;
     // Before logging exists: one JSON line on stderr naming the variable, never its value.
