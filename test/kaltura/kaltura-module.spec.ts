@@ -168,7 +168,10 @@ describe('KalturaModule', () => {
     });
 
     it('registers a readiness check that fails while the circuit is open and names the cause', async () => {
-      const check = app.get(HealthRegistry).all().find((c) => c.name === 'kaltura');
+      const check = app
+        .get(HealthRegistry)
+        .all()
+        .find((c) => c.name === 'kaltura');
       expect(await check?.check()).toEqual({ mode: 'live', circuit: 'closed' });
       const port = app.get(KalturaPort);
       await fake.goDown();
@@ -182,5 +185,40 @@ describe('KalturaModule', () => {
         await fake.goUp();
       }
     });
+  });
+});
+
+describe('KalturaModule readiness follows the circuit both ways', () => {
+  const fake = new FakeKaltura();
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+
+  it('is down while the breaker is open and up again once Kaltura answers after the cool-down', async () => {
+    const settings = loadSettings({
+      KALTURA_PARTNER_ID: String(fake.partnerId),
+      KALTURA_ADMIN_SECRET: fake.adminSecret,
+      KALTURA_SERVICE_URL: fake.url,
+    });
+    const port = new KalturaClientAdapter(settings.kaltura, {
+      maxAttempts: 1,
+      breakerThreshold: 2,
+      halfOpenAfterMs: 300,
+      initialBackoffMs: 1,
+    });
+    const registry = new HealthRegistry();
+    new KalturaModule(registry, port, settings).onModuleInit();
+    const check = registry.all().find((c) => c.name === 'kaltura')!;
+
+    await fake.goDown();
+    for (let i = 0; i < 5 && port.circuitState() !== 'open'; i++) {
+      await port.getRoom({ resourceId: 1 }).catch(() => undefined);
+    }
+    await expect(check.check()).rejects.toThrow(/circuit open/);
+
+    await fake.goUp();
+    await new Promise((r) => setTimeout(r, 400));
+    const room = await port.createRoom({ meetingId: 'recover', title: 'Back', type: 'meeting' });
+    expect(room.resourceId).toBeGreaterThan(0);
+    expect(await check.check()).toEqual({ mode: 'live', circuit: 'closed' });
   });
 });
