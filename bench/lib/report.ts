@@ -10,7 +10,13 @@ export function percentile(sample: number[], p: number): number {
   return sorted[rank];
 }
 
-export function summarize(sample: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+export function summarize(sample: number[]): {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+} {
   return {
     n: sample.length,
     p50: percentile(sample, 50),
@@ -24,7 +30,8 @@ export interface BenchRow {
   [column: string]: string | number;
 }
 
-const fmt = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
+const fmt = (v: string | number) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v;
 
 /** Prints a Markdown table (pasteable into docs/benchmarks.md) and writes the JSON next to it. */
 export function report(name: string, title: string, rows: BenchRow[], notes: string[] = []): void {
@@ -41,8 +48,16 @@ export function report(name: string, title: string, rows: BenchRow[], notes: str
   console.log(lines.join('\n'));
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, title, at: new Date().toISOString(), machine, rows, notes }, null, 2));
+  const machine = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  writeFileSync(
+    join(dir, `${name}.json`),
+    JSON.stringify({ name, title, at: new Date().toISOString(), machine, rows, notes }, null, 2),
+  );
 }
 
 /** Milliseconds since `start` (from `process.hrtime.bigint()`). */

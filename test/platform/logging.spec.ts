@@ -22,7 +22,9 @@ describe('structured logs', () => {
     const line = t.logs.records().find((r) => r.msg === 'probe says hello');
     expect(line).toMatchObject({ level: 'info', module: 'probe', requestId: res.headers['x-request-id'] });
     expect(typeof line?.time).toBe('string');
-    const completed = t.logs.records().find((r) => r.msg === 'request completed' && r.requestId === line?.requestId);
+    const completed = t.logs
+      .records()
+      .find((r) => r.msg === 'request completed' && r.requestId === line?.requestId);
     expect(completed).toMatchObject({ res: { statusCode: 200 }, req: { method: 'GET' } });
   });
 
