@@ -53,9 +53,14 @@ const template = (type: NotificationType) =>
       `Message template; placeholders: ${TEMPLATE_PLACEHOLDERS[type].map((p) => `{{${p}}}`).join(' ')}`,
     );
 
+/** C0/C1 control characters: Discord never puts them in names, and they would only corrupt lookups and output. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+const NO_CONTROL = 'must not contain control characters';
+
 /** A channel id, or a channel name as Discord writes it (no spaces, no `#`, no mention syntax). */
 const channel = z
   .string()
+  .refine((v) => !CONTROL.test(v), NO_CONTROL)
   .regex(
     /^(?:\d{17,20}|[^\s#@<>]{1,100})$/,
     'must be a channel id (a snowflake such as 123456789012345678) or a channel name without # or spaces',
@@ -65,6 +70,7 @@ const channel = z
 /** A role id, a role name, or (where allowed) `@everyone`. Mentions (`<@&…>`) must be resolved first. */
 const roleRef = z
   .string()
+  .refine((v) => !CONTROL.test(v), NO_CONTROL)
   .regex(
     /^(?:[^\s<\r\n]|[^\s<\r\n][^\r\n]{0,98}[^\s\r\n])$/,
     `must be a role id or name (1–${NAME_MAX_LENGTH} characters, no leading or trailing spaces, not a mention)`,

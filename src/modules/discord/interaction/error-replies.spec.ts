@@ -2,7 +2,8 @@ import { BadRequestException, InternalServerErrorException } from '@nestjs/commo
 import { DomainError, UnavailableError, ValidationFailedError } from '../../../platform/errors';
 import { KalturaRejectedError, KalturaUnavailableError } from '../../kaltura';
 import { MeetingEndedError } from '../../meetings';
-import { KALTURA_UNREACHABLE, discordErrorCode, replyForError } from './error-replies';
+import { HTTPError } from 'discord.js';
+import { DISCORD_UNAVAILABLE, KALTURA_UNREACHABLE, discordErrorCode, replyForError } from './error-replies';
 
 describe('replyForError', () => {
   it.each([
@@ -32,6 +33,23 @@ describe('replyForError', () => {
         'Discord refused that action (code 50001). Check that the bot can see and post in this channel.',
       outcome: 'failed',
     });
+  });
+
+  it('tells a Discord outage (5xx, timeout) apart from a bug', () => {
+    const http = new HTTPError(
+      502,
+      'Bad Gateway',
+      'POST',
+      'https://discord.test/api/v10/channels/1/messages',
+      {
+        body: undefined,
+        files: undefined,
+      },
+    );
+    const timeout = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+    for (const error of [http, timeout]) {
+      expect(replyForError(error, 'r')).toEqual({ content: DISCORD_UNAVAILABLE, outcome: 'failed' });
+    }
   });
 
   it('hides everything about unexpected errors but the reference', () => {

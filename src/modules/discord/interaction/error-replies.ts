@@ -9,6 +9,18 @@ export interface ErrorReply {
 }
 
 export const KALTURA_UNREACHABLE = 'Kaltura is not reachable right now; try again in a minute.';
+export const DISCORD_UNAVAILABLE = 'Discord is having trouble right now; try again in a minute.';
+
+/**
+ * Discord itself failing: a 5xx (@discordjs/rest's `HTTPError`, which has a status but no Discord error code) or a
+ * request that timed out (`AbortError`). Checked by shape, as above.
+ */
+export function isDiscordOutage(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, status, code } = error as { name?: unknown; status?: unknown; code?: unknown };
+  if (name === 'AbortError') return true;
+  return name === 'HTTPError' && typeof status === 'number' && status >= 500 && typeof code !== 'number';
+}
 
 /** A Discord REST error as @discordjs/rest throws it (checked by shape: no realm-sensitive instanceof). */
 export function discordErrorCode(error: unknown): number | undefined {
@@ -38,6 +50,7 @@ export function replyForError(error: unknown, reference: string): ErrorReply {
     // e.g. a necord guard that returned false.
     return { content: "You can't do that here.", outcome: 'refused' };
   }
+  if (isDiscordOutage(error)) return { content: DISCORD_UNAVAILABLE, outcome: 'failed' };
   const discordCode = discordErrorCode(error);
   if (discordCode !== undefined) {
     return {

@@ -10,6 +10,8 @@ export const MEETING_ID_PATTERN = /^[0-9A-Za-z]{10}$/;
 const SNOWFLAKE = /^\d{1,20}$/;
 /** Who acts: a Discord user (snowflake) or another principal of the REST API (e.g. an API key `ak_…`). */
 const ACTOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** C0/C1 control characters (NUL, ESC, …) render as garbage or break clients; tab and line breaks are fine. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** A fresh meeting id from the CSPRNG (rejection sampling keeps every character equally likely). */
 export function newMeetingId(): string {
@@ -45,6 +47,8 @@ export function validateMeetingInput(input: {
     errors.push({ field: 'title', message: 'is required' });
   } else if ([...title].length > MEETING_LIMITS.titleMax) {
     errors.push({ field: 'title', message: `must be at most ${MEETING_LIMITS.titleMax} characters` });
+  } else if (CONTROL.test(title) || /[\r\n]/.test(title)) {
+    errors.push({ field: 'title', message: 'must not contain control characters or line breaks' });
   }
   let description: string | null = null;
   if (input.description !== undefined && input.description !== null) {
@@ -57,6 +61,8 @@ export function validateMeetingInput(input: {
           field: 'description',
           message: `must be at most ${MEETING_LIMITS.descriptionMax} characters`,
         });
+      } else if (description && CONTROL.test(description)) {
+        errors.push({ field: 'description', message: 'must not contain control characters' });
       }
     }
   }

@@ -1,0 +1,367 @@
+import { HOSTILE_STRINGS, type HttpCase, randomBytes } from './support';
+
+/**
+ * The REST corpus as data: one table per route family. `:meetingId` in a path stands for a real meeting's id.
+ * Every row must get a 4xx and change nothing (see rest.spec.ts).
+ */
+export const GUILD = '123456789012345678';
+const OTHER_GUILD = '223456789012345678';
+const ADMIN = '760000000000000001';
+export const meetings = `/api/v1/guilds/${GUILD}/meetings`;
+const config = `/api/v1/guilds/${GUILD}/config`;
+const apiKeys = `/api/v1/guilds/${GUILD}/api-keys`;
+
+export const valid = { title: 'Standup', type: 'meeting' };
+const huge = HOSTILE_STRINGS.huge;
+const tooBig = `{"title":"${'x'.repeat(200_000)}","type":"meeting"}`;
+
+export const meetingCases: HttpCase[] = [
+  // Control characters in what users type (found by this corpus, fixed in meeting.rules.ts).
+  { name: 'title only NUL', method: 'post', path: meetings, body: { ...valid, title: HOSTILE_STRINGS.nul } },
+  {
+    name: 'title with ESC and BEL',
+    method: 'post',
+    path: meetings,
+    body: { ...valid, title: HOSTILE_STRINGS.controlChars },
+  },
+  { name: 'empty object', method: 'post', path: meetings, body: {} },
+  { name: 'title a number', method: 'post', path: meetings, body: { ...valid, title: 42 } },
+  { name: 'title an object', method: 'post', path: meetings, body: { ...valid, title: { $ne: '' } } },
+  { name: 'title empty', method: 'post', path: meetings, body: { ...valid, title: '' } },
+  { name: 'title blank', method: 'post', path: meetings, body: { ...valid, title: HOSTILE_STRINGS.blank } },
+  { name: 'title 101 chars', method: 'post', path: meetings, body: { ...valid, title: 'x'.repeat(101) } },
+  { name: 'title 20,000 chars', method: 'post', path: meetings, body: { ...valid, title: huge } },
+  { name: 'body over the 100 kB limit', method: 'post', path: meetings, body: tooBig, expect: [413] },
+  { name: 'unknown type', method: 'post', path: meetings, body: { ...valid, type: 'party' } },
+  { name: 'type missing', method: 'post', path: meetings, body: { title: 'Standup' } },
+  { name: 'type an array', method: 'post', path: meetings, body: { ...valid, type: ['meeting'] } },
+  {
+    name: 'description 1,001 chars',
+    method: 'post',
+    path: meetings,
+    body: { ...valid, description: 'd'.repeat(1001) },
+  },
+  { name: 'description a number', method: 'post', path: meetings, body: { ...valid, description: 7 } },
+  { name: 'unknown field', method: 'post', path: meetings, body: { ...valid, hostId: ADMIN } },
+  // The title only through the prototype: it must not count as given.
+  {
+    name: 'title via __proto__',
+    method: 'post',
+    path: meetings,
+    body: '{"type":"meeting","__proto__":{"title":"proto","admin":true}}',
+  },
+  {
+    name: 'channelId not a snowflake',
+    method: 'post',
+    path: meetings,
+    body: { ...valid, channelId: 'general' },
+  },
+  {
+    name: 'channelId a number',
+    method: 'post',
+    path: meetings,
+    body: { ...valid, channelId: 123456789012345680 },
+  },
+  { name: 'an array body', method: 'post', path: meetings, body: [valid] },
+  { name: 'JSON null', method: 'post', path: meetings, body: 'null' },
+  { name: 'JSON string', method: 'post', path: meetings, body: '"Standup"' },
+  { name: 'malformed JSON', method: 'post', path: meetings, body: '{"title":"Standup",', expect: [400] },
+  { name: 'random bytes as JSON', method: 'post', path: meetings, body: randomBytes(2048), expect: [400] },
+  {
+    name: 'JSON sent as text/plain',
+    method: 'post',
+    path: meetings,
+    body: JSON.stringify(valid),
+    contentType: 'text/plain',
+  },
+  { name: 'no content type', method: 'post', path: meetings, body: JSON.stringify(valid), contentType: null },
+  {
+    name: 'XML',
+    method: 'post',
+    path: meetings,
+    body: '<meeting><title>a</title></meeting>',
+    contentType: 'application/xml',
+  },
+  { name: 'guild id not a snowflake', method: 'post', path: '/api/v1/guilds/general/meetings', body: valid },
+  { name: 'guild id 300 digits', method: 'get', path: `/api/v1/guilds/${'9'.repeat(300)}/meetings` },
+  {
+    name: 'another guild',
+    method: 'post',
+    path: `/api/v1/guilds/${OTHER_GUILD}/meetings`,
+    body: valid,
+    expect: [403],
+  },
+  { name: 'meeting id unknown', method: 'get', path: `${meetings}/a1B2c3D4e5`, expect: [404] },
+  { name: 'meeting id with NUL', method: 'get', path: `${meetings}/a1B2c3%00D4e5` },
+  { name: 'meeting id SQL-ish', method: 'get', path: `${meetings}/${encodeURIComponent("' OR 1=1 --")}` },
+  { name: 'meeting id 5,000 chars', method: 'get', path: `${meetings}/${'a'.repeat(5000)}` },
+  { name: 'meeting id bad percent-encoding', method: 'get', path: `${meetings}/%E0%A4%A` },
+  { name: 'end an unknown meeting', method: 'delete', path: `${meetings}/zzzzzzzzzz`, expect: [404] },
+  { name: 'end with a path-traversal id', method: 'delete', path: `${meetings}/..%2F..%2Fconfig` },
+  { name: 'join an unknown meeting', method: 'post', path: `${meetings}/zzzzzzzzzz/join`, expect: [404] },
+  { name: 'join with an emoji id', method: 'post', path: `${meetings}/${encodeURIComponent('🎉🎉🎉')}/join` },
+  {
+    name: 'end a meeting of another guild',
+    method: 'delete',
+    path: `/api/v1/guilds/${OTHER_GUILD}/meetings/:meetingId`,
+    expect: [403, 404],
+  },
+  { name: 'no token', method: 'post', path: meetings, body: valid, headers: {}, expect: [401] },
+  {
+    name: 'garbage bearer',
+    method: 'post',
+    path: meetings,
+    body: valid,
+    headers: { Authorization: 'Bearer garbage' },
+    expect: [401],
+  },
+  {
+    name: 'bearer of 8,000 chars',
+    method: 'get',
+    path: meetings,
+    headers: { Authorization: `Bearer ${'a'.repeat(8000)}` },
+    expect: [401],
+  },
+  {
+    name: 'basic auth',
+    method: 'get',
+    path: meetings,
+    headers: { Authorization: 'Basic YTpi' },
+    expect: [401],
+  },
+  {
+    name: 'alg none token',
+    method: 'get',
+    path: meetings,
+    headers: { Authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.' },
+    expect: [401],
+  },
+];
+
+export const apiKeyCases: HttpCase[] = [
+  { name: 'api key: empty name', method: 'post', path: apiKeys, body: { name: '', role: 'viewer' } },
+  { name: 'api key: huge name', method: 'post', path: apiKeys, body: { name: huge, role: 'viewer' } },
+  {
+    name: 'api key: control characters in the name',
+    method: 'post',
+    path: apiKeys,
+    body: { name: HOSTILE_STRINGS.controlChars },
+  },
+  { name: 'api key: unknown role', method: 'post', path: apiKeys, body: { name: 'ci', role: 'owner' } },
+  { name: 'api key: unknown field', method: 'post', path: apiKeys, body: { name: 'ci', scopes: ['*'] } },
+  { name: 'api key: malformed JSON', method: 'post', path: apiKeys, body: '{"name":', expect: [400] },
+  { name: 'api key: revoke unknown id', method: 'delete', path: `${apiKeys}/nope`, expect: [400, 404] },
+  {
+    name: 'api key: revoke a 5,000-char id',
+    method: 'delete',
+    path: `${apiKeys}/${'k'.repeat(5000)}`,
+    expect: [400, 404],
+  },
+];
+
+export const configCases: HttpCase[] = [
+  {
+    name: 'config: a JSON array',
+    method: 'patch',
+    path: config,
+    body: [{ op: 'replace', path: '/x', value: 1 }],
+  },
+  { name: 'config: a JSON string', method: 'patch', path: config, body: '"enabled"' },
+  { name: 'config: a number', method: 'patch', path: config, body: '42' },
+  { name: 'config: unknown section', method: 'patch', path: config, body: { billing: { plan: 'pro' } } },
+  { name: 'config: unknown key', method: 'patch', path: config, body: { notifications: { volume: 11 } } },
+  { name: 'config: wrong type', method: 'patch', path: config, body: { notifications: { enabled: 'yes' } } },
+  {
+    name: 'config: channel not a snowflake',
+    method: 'patch',
+    path: config,
+    body: { notifications: { channels: { default: '#general' } } },
+  },
+  {
+    name: 'config: template 20,000 chars',
+    method: 'patch',
+    path: config,
+    body: { notifications: { templates: { meeting_start: huge } } },
+  },
+  {
+    name: 'config: unknown placeholder',
+    method: 'patch',
+    path: config,
+    body: { notifications: { templates: { meeting_start: '{{process.env.JWT_SECRET}}' } } },
+  },
+  {
+    name: 'config: unknown notification type',
+    method: 'patch',
+    path: config,
+    body: { notifications: { types: { meeting_exploded: true } } },
+  },
+  {
+    name: 'config: role mapped to a bad role',
+    method: 'patch',
+    path: config,
+    body: { roles: { mapping: { [GUILD]: 'superuser' } } },
+  },
+  {
+    name: 'config: permissions not a list',
+    method: 'patch',
+    path: config,
+    body: { commands: { permissions: { 'kaltura-start': '@everyone' } } },
+  },
+  {
+    name: 'config: null for a required section',
+    method: 'patch',
+    path: config,
+    body: { notifications: { enabled: null, types: 5 } },
+  },
+  {
+    name: 'config: __proto__ pollution',
+    method: 'patch',
+    path: config,
+    body: '{"__proto__":{"polluted":true}}',
+  },
+  {
+    name: 'config: malformed merge patch',
+    method: 'patch',
+    path: config,
+    body: '{"notifications":',
+    contentType: 'application/merge-patch+json',
+    expect: [400],
+  },
+  {
+    name: 'config: JSON patch media type',
+    method: 'patch',
+    path: config,
+    body: '[]',
+    contentType: 'application/json-patch+json',
+    expect: [415],
+  },
+  {
+    name: 'config: text/plain',
+    method: 'patch',
+    path: config,
+    body: '{}',
+    contentType: 'text/plain',
+    expect: [415],
+  },
+  {
+    name: 'config: over the body limit',
+    method: 'patch',
+    path: config,
+    body: `{"notifications":{"templates":{"meeting_start":"${'x'.repeat(200_000)}"}}}`,
+    expect: [413],
+  },
+  { name: 'config: view an unknown section', method: 'get', path: `${config}?section=billing` },
+  { name: 'config: reset an unknown section', method: 'delete', path: `${config}?section=billing` },
+  { name: 'config: history limit 0', method: 'get', path: `${config}/history?limit=0` },
+  { name: 'config: history limit not a number', method: 'get', path: `${config}/history?limit=lots` },
+  { name: 'config: history limit huge', method: 'get', path: `${config}/history?limit=${'9'.repeat(400)}` },
+  {
+    name: 'config: another guild',
+    method: 'patch',
+    path: `/api/v1/guilds/${OTHER_GUILD}/config`,
+    body: {},
+    expect: [403],
+  },
+  { name: 'config: no token', method: 'patch', path: config, body: {}, headers: {}, expect: [401] },
+];
+
+export const authCases: HttpCase[] = [
+  { name: 'auth/token: empty body', method: 'post', path: '/api/v1/auth/token', body: {}, headers: {} },
+  {
+    name: 'auth/token: unknown grant',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: { grant_type: 'password', username: 'a', password: 'b' },
+    headers: {},
+  },
+  {
+    name: 'auth/token: api_key a number',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: { grant_type: 'api_key', api_key: 12345 },
+    headers: {},
+  },
+  {
+    name: 'auth/token: bogus api key',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: { grant_type: 'api_key', api_key: 'kd_notakey' },
+    headers: {},
+  },
+  {
+    name: 'auth/token: api key of 20,000 chars',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: { grant_type: 'api_key', api_key: huge },
+    headers: {},
+  },
+  {
+    name: 'auth/token: redirect_uri javascript:',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: { grant_type: 'discord_code', code: 'x', redirect_uri: 'javascript:alert(1)' },
+    headers: {},
+  },
+  {
+    name: 'auth/token: 11 guild ids',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: { grant_type: 'discord_code', code: 'x', guild_ids: Array.from({ length: 11 }, () => GUILD) },
+    headers: {},
+  },
+  {
+    name: 'auth/token: guild ids not strings',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: { grant_type: 'discord_code', code: 'x', guild_ids: [1, 2] },
+    headers: {},
+  },
+  {
+    name: 'auth/token: malformed JSON',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: '{"grant_type":',
+    headers: {},
+    expect: [400],
+  },
+  {
+    name: 'auth/token: random bytes',
+    method: 'post',
+    path: '/api/v1/auth/token',
+    body: randomBytes(512, 3),
+    contentType: 'application/octet-stream',
+    headers: {},
+  },
+  { name: 'auth/refresh: empty body', method: 'post', path: '/api/v1/auth/refresh', body: {}, headers: {} },
+  {
+    name: 'auth/refresh: unknown token',
+    method: 'post',
+    path: '/api/v1/auth/refresh',
+    body: { refresh_token: 'kd_rt_nope' },
+    headers: {},
+    expect: [400, 401],
+  },
+  {
+    name: 'auth/refresh: token a number',
+    method: 'post',
+    path: '/api/v1/auth/refresh',
+    body: { refresh_token: 1 },
+    headers: {},
+  },
+  {
+    name: 'auth/refresh: token 20,000 chars',
+    method: 'post',
+    path: '/api/v1/auth/refresh',
+    body: { refresh_token: huge },
+    headers: {},
+  },
+  { name: 'auth/me: no token', method: 'get', path: '/api/v1/auth/me', headers: {}, expect: [401] },
+  {
+    name: 'auth/me: token with a bad signature',
+    method: 'get',
+    path: '/api/v1/auth/me',
+    headers: { Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA' },
+    expect: [401],
+  },
+  { name: 'unknown API version', method: 'get', path: `/api/v9/guilds/${GUILD}/meetings`, expect: [404] },
+];
