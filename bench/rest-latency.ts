@@ -1,0 +1,125 @@
+/**
+ * REST throughput and latency: `GET /api/v1/guilds/:guildId/meetings` (JWT check, guild guard, throttler, the
+ * repository, DTO mapping) next to a bare NestJS hello route served by the same process in the same run, at 100
+ * and 1,000 connections. autocannon runs in a child process (one core for the load, one for the service).
+ *
+ * The API limits each token to 120 requests per minute, so the meetings route is driven with a fresh set of
+ * tokens per run, handed out round-robin (each token stays far below its budget): the figures are the cost of
+ * a served request. The cost of a refused one (429) is measured on its own with a single token.
+ *
+ *   npm run bench:rest
+ *   BENCH_SECONDS=20 npm run bench:rest
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { AccessTokenService } from '../src/modules/auth';
+import { MeetingsService } from '../src/modules/meetings';
+import { fakeSnowflake } from '../test/fakes/discord';
+import { BenchHelloModule, startBenchApp } from './lib/bench-app';
+import { runLoad, type LoadResult } from './lib/load-worker';
+import { BenchRow, report } from './lib/report';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
+const MEETINGS = 20;
+const TOKENS_PER_RUN = Number(process.env.BENCH_TOKENS ?? 10_000);
+const TARGET_P95_MS = 200;
+
+async function run(): Promise<void> {
+  Logger.overrideLogger(false);
+  const bench = await startBenchApp({ imports: [BenchHelloModule] });
+  const dir = mkdtempSync(join(tmpdir(), 'kd-bench-tokens-'));
+  const tokens = bench.app.get(AccessTokenService);
+  const meetings = bench.app.get(MeetingsService);
+  for (let i = 0; i < MEETINGS; i++) {
+    await meetings.create({
+      guildId: bench.guildId,
+      channelId: bench.channelId,
+      host: { userId: fakeSnowflake(), displayName: `Host ${i}`, role: 'moderator' },
+      title: `Bench meeting ${i}`,
+      type: 'meeting',
+    });
+  }
+  let subject = 800_000_000_000_000_000n;
+  const tokenFile = (count: number): string => {
+    const list = Array.from({ length: count }, () => {
+      subject += 1n;
+      return tokens.issue({
+        kind: 'user',
+        subject: String(subject),
+        displayName: 'Bench user',
+        guilds: { [bench.guildId]: 'viewer' },
+      }).token;
+    });
+    const file = join(dir, `tokens-${subject}.json`);
+    writeFileSync(file, JSON.stringify(list));
+    return file;
+  };
+  const hello = `${bench.url}/api/v1/bench/hello`;
+  const list = `${bench.url}/api/v1/guilds/${bench.guildId}/meetings`;
+
+  // Warm-up (JIT, pools): not recorded.
+  await runLoad({ url: hello, connections: 50, seconds: 3 });
+  await runLoad({ url: list, connections: 50, seconds: 3, tokensFile: tokenFile(2_000) });
+
+  const rows: BenchRow[] = [];
+  const row = (route: string, connections: number, r: LoadResult, extra: BenchRow = {}): BenchRow => ({
+    route,
+    connections,
+    'req/s': r.rps,
+    'p50 ms': r.p50,
+    'p95 ms': r.p95,
+    'p99 ms': r.p99,
+    'max ms': r.max,
+    '2xx': r.status2xx,
+    '429s': r.status429,
+    other: r.otherStatus + r.errors + r.timeouts,
+    ...extra,
+  });
+  let failed = false;
+  for (const connections of CONNECTIONS) {
+    const base = await runLoad({ url: hello, connections, seconds: SECONDS });
+    const real = await runLoad({
+      url: list,
+      connections,
+      seconds: SECONDS,
+      tokensFile: tokenFile(TOKENS_PER_RUN),
+    });
+    if (real.status2xx !== real.requests) failed = true;
+    rows.push(row('GET /api/v1/bench/hello (bare Nest)', connections, base));
+    rows.push(
+      row(`GET /api/v1/guilds/:guildId/meetings (${MEETINGS} meetings)`, connections, real, {
+        'throughput vs hello': `${Math.round((real.rps / base.rps) * 100)} %`,
+        'p95 vs hello': `${(real.p95 / Math.max(base.p95, 0.01)).toFixed(2)}×`,
+      }),
+    );
+  }
+  // The refused path: one token, far over its 120/min budget → almost every answer is a 429.
+  const limited = await runLoad({ url: list, connections: 100, seconds: SECONDS, tokensFile: tokenFile(1) });
+  rows.push(row('GET …/meetings, one token (rate-limited path)', 100, limited));
+
+  const worst = Math.max(
+    ...rows
+      .slice(0, CONNECTIONS.length * 2)
+      .filter((_, i) => i % 2 === 1)
+      .map((r) => Number(r['p95 ms'])),
+  );
+  report('rest-latency', 'REST: meetings list vs bare NestJS route', rows, [
+    `${SECONDS} s per row after a 3 s warm-up; autocannon in a child process; in-memory storage, sandbox Kaltura.`,
+    `Meetings route driven with ${TOKENS_PER_RUN} fresh tokens per row, round-robin (each far below 120 req/min).`,
+    `Seed target API p95 < ${TARGET_P95_MS} ms → worst meetings p95 ${worst.toFixed(1)} ms: ${worst < TARGET_P95_MS ? 'meets' : 'misses'} it (margin ${(TARGET_P95_MS / worst).toFixed(1)}×).`,
+  ]);
+  await bench.close();
+  rmSync(dir, { recursive: true, force: true });
+  if (failed) {
+    console.error('Some meetings-list requests were not answered 2xx (see the table).');
+    process.exitCode = 1;
+  }
+}
+
+run().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
