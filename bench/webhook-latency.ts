@@ -6,7 +6,7 @@
  *
  *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/webhook-latency.js
  *   BENCH_RATE=50 BENCH_SECONDS=20 node dist-bench/bench/webhook-latency.js
- *   REDIS_URL=redis://127.0.0.1:6379/9 node dist-bench/bench/webhook-latency.js   # BullMQ queue instead of in-process
+ *   REDIS_URL=redis://127.0.0.1:6379/9 node dist-bench/bench/webhook-latency.js   # BullMQ (DB 9 is FLUSHED first)
  */
 import { Logger } from '@nestjs/common';
 import { postedAt, sendRecordingReady, startNotificationBench } from './lib/notification-fixture';
@@ -19,6 +19,14 @@ const TARGET_MS = 500;
 
 async function run(): Promise<void> {
   Logger.overrideLogger(false);
+  if (REDIS_URL) {
+    // The queue is shared by every process on this Redis DB: a worker left by another run (with its own
+    // in-memory store) would take jobs it cannot deliver. Give the bench a DB of its own, emptied first.
+    const { default: Redis } = await import('ioredis');
+    const admin = new Redis(REDIS_URL);
+    await admin.flushdb();
+    await admin.quit();
+  }
   const bench = await startNotificationBench(REDIS_URL);
   const total = Math.max(1, Math.round(RATE * SECONDS));
   const interval = 1000 / RATE;
