@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { loadSettings } from '../../platform/settings';
 import { AccessTokenService } from './access-token.service';
 import { JWT_AUDIENCE, JWT_ISSUER } from './auth.constants';
@@ -19,7 +19,14 @@ function handMade(header: object, payload: object, secret = SECRET): string {
 function setup() {
   const settings = loadSettings({ JWT_SECRET: SECRET, JWT_EXPIRY: '15m' });
   const keys = new MemoryApiKeyRepository();
-  return { service: new AccessTokenService(new JwtService({}), settings, keys), keys };
+  return {
+    service: new AccessTokenService(
+      new JwtService({ secret: createSecretKey(Buffer.from(SECRET)) }),
+      settings,
+      keys,
+    ),
+    keys,
+  };
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -37,6 +44,23 @@ const claims = (extra: object = {}) => ({
 });
 
 describe('AccessTokenService', () => {
+  it('remembers a verified token, but never a refused one, and not past its expiry', () => {
+    const { service } = setup();
+    const good = handMade({ alg: 'HS256', typ: 'JWT' }, claims());
+    expect(service.verify(good)).toBe(service.verify(good));
+    const forged = handMade({ alg: 'HS256', typ: 'JWT' }, claims(), 'x'.repeat(40));
+    for (let i = 0; i < 2; i++) expect(() => service.verify(forged)).toThrow();
+    const soon = handMade({ alg: 'HS256', typ: 'JWT' }, claims({ exp: now() + 1 }));
+    service.verify(soon);
+    const later = Date.now() + 2_000;
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      expect(() => service.verify(soon)).toThrow(expect.objectContaining({ code: 'TOKEN_EXPIRED' }));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('issues HS256 tokens with iss, aud, sub, jti and exp = JWT_EXPIRY, and reads them back', () => {
     const { service } = setup();
     const issued = service.issue({

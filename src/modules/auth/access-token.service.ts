@@ -5,6 +5,7 @@ import { Settings } from '../../platform/settings';
 import { ApiKeyRepository } from './api-key.port';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER } from './auth.constants';
 import { authErrors } from './auth.errors';
+
 import {
   AccessClaims,
   GuildScopes,
@@ -13,6 +14,9 @@ import {
   SNOWFLAKE,
   isGuildScopes,
 } from './domain/principal';
+
+/** Verified tokens remembered (oldest dropped first); each entry is a few hundred bytes. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** A freshly signed access token. */
 export interface IssuedAccessToken {
@@ -35,6 +39,8 @@ interface VerifiedPayload extends Partial<AccessClaims> {
  */
 @Injectable()
 export class AccessTokenService {
+  private readonly verified = new Map<string, Principal>();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly settings: Settings,
@@ -51,7 +57,6 @@ export class AccessTokenService {
     const tokenId = randomUUID();
     const claims: AccessClaims = { typ: input.kind, name: input.displayName, guilds: input.guilds };
     const token = this.jwt.sign(claims, {
-      secret: this.settings.jwt.secret,
       algorithm: JWT_ALGORITHM,
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
@@ -62,12 +67,25 @@ export class AccessTokenService {
     return { token, tokenId, expiresIn, expiresAt: new Date(Date.now() + expiresIn * 1000) };
   }
 
-  /** Signature, algorithm, issuer, audience, expiry and claim shapes. Throws 401 domain errors. */
+  /**
+   * Signature, algorithm, issuer, audience, expiry and claim shapes. Throws 401 domain errors. Successful checks
+   * are remembered per token until it expires: one request checks its token in two guards, and a client sends
+   * the same token many times.
+   */
   verify(token: string): Principal {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt.getTime() > Date.now()) return known;
+    const principal = this.verifySignature(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE)
+      this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, principal);
+    return principal;
+  }
+
+  private verifySignature(token: string): Principal {
     let payload: VerifiedPayload;
     try {
       payload = this.jwt.verify<VerifiedPayload>(token, {
-        secret: this.settings.jwt.secret,
         algorithms: [JWT_ALGORITHM],
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,

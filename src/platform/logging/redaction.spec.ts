@@ -41,6 +41,15 @@ describe('Redactor', () => {
     });
   });
 
+  it('returns a clean record as it is (no copy), and still catches secrets the JSON text hides', () => {
+    const clean = { req: { method: 'GET', url: '/health/live' }, res: { statusCode: 200 } };
+    expect(r.redact(clean)).toBe(clean);
+    const quoted = new Redactor(['se"cr\\et-value']);
+    expect(JSON.stringify(quoted.redact({ note: 'has se"cr\\et-value inside' }))).not.toContain('cr\\\\et');
+    const inError = r.redact({ err: new Error('boom admin-secret-123') });
+    expect(JSON.stringify(inError)).not.toContain('admin-secret-123');
+  });
+
   it('scrubs error messages and stacks, and survives cycles', () => {
     const e = new Error('boom admin-secret-123');
     const cyclic: Record<string, unknown> = { e };

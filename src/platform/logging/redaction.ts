@@ -16,15 +16,49 @@ const PATTERNS: Array<[RegExp, string]> = [
 
 /** Field names whose values are secret regardless of content. */
 const SECRET_KEY = /(secret|token|password|authorization|cookie|signature|api[-_]?key|^ks$)/i;
+/** The same names as they appear as keys in JSON text. */
+const SECRET_KEY_JSON =
+  /"[^"]*(secret|token|password|authorization|cookie|signature|api[-_]?key)[^"]*"\s*:|"ks"\s*:/i;
 
 export class Redactor {
   private readonly values: string[];
+  /** The values as they look inside JSON text (quotes, backslashes and control characters escaped). */
+  private readonly needles: string[];
 
   /** @param secrets configured secret values; short ones are ignored to avoid scrubbing common words. */
   constructor(secrets: Array<string | undefined>) {
     this.values = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 6))].sort(
       (a, b) => b.length - a.length,
     );
+    this.needles = this.values.map((v) => JSON.stringify(v).slice(1, -1));
+  }
+
+  /**
+   * True when nothing in `value` can be secret: the common case, answered with one serialisation instead of a
+   * deep copy. Conservative: errors (whose text JSON does not show), cycles, secret-looking keys, configured
+   * values and secret shapes all send the record down the full path.
+   */
+  private isClean(value: object): boolean {
+    let hasError = false;
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value, (_key, v: unknown) => {
+        if (v instanceof Error) hasError = true;
+        return v;
+      });
+    } catch {
+      return false;
+    }
+    if (hasError) return false;
+    if (text === undefined) return true;
+    if (SECRET_KEY_JSON.test(text)) return false;
+    if (this.needles.some((n) => text.includes(n))) return false;
+    return !PATTERNS.some(([re]) => {
+      re.lastIndex = 0;
+      const hit = re.test(text);
+      re.lastIndex = 0;
+      return hit;
+    });
   }
 
   redactString(input: string): string {
@@ -38,6 +72,7 @@ export class Redactor {
   redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
     if (typeof value === 'string') return this.redactString(value);
     if (value === null || typeof value !== 'object' || depth > 8) return value;
+    if (depth === 0 && this.isClean(value)) return value;
     if (seen.has(value)) return '[Circular]';
     seen.add(value);
     if (Array.isArray(value)) return value.map((v) => this.redact(v, depth + 1, seen));
