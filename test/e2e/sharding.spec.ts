@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { eventually } from '../support/eventually';
 import { BUILT_MAIN, freePort } from '../support/process';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../fakes/discord';
 
@@ -136,13 +137,15 @@ describe('gateway sharding across two replicas', () => {
     }
     const helpOk = /kd_commands_total\{kind="command",command="kaltura-help",outcome="ok"\} (\d+)/;
     // The counter moves when the handler finishes, a little after the acknowledgement.
-    const deadline = Date.now() + 5_000;
     let counts = [0, 0];
-    while (Date.now() < deadline) {
-      counts = await Promise.all(replicas.map((r) => metric(r, helpOk)));
-      if (counts[0] === 1 && counts[1] === 1) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await eventually(
+      async () => {
+        counts = await Promise.all(replicas.map((r) => metric(r, helpOk)));
+        return counts[0] === 1 && counts[1] === 1;
+      },
+      5_000,
+      'both replicas to count their command',
+    ).catch(() => undefined);
     expect(counts).toEqual([1, 1]);
   });
 

@@ -108,24 +108,6 @@ export async function bootFaultApp(
   };
 }
 
-/** Polls `probe` until it returns something truthy; fails after `ms` naming `what`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  ms = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually } from '../support/eventually';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

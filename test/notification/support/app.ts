@@ -158,25 +158,7 @@ export function recordingReady(
   };
 }
 
-/** Resolves when `probe` returns a truthy value (polled), or fails after `ms`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  ms = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { eventually } from '../../support/eventually';
 
 export const host = { userId: '300000000000000001', displayName: 'Hosty McHost', role: 'moderator' as const };
 

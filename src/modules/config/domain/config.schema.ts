@@ -54,6 +54,7 @@ const template = (type: NotificationType) =>
     );
 
 /** C0/C1 control characters: Discord never puts them in names, and they would only corrupt lookups and output. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const NO_CONTROL = 'must not contain control characters';
 

@@ -11,6 +11,7 @@ const SNOWFLAKE = /^\d{1,20}$/;
 /** Who acts: a Discord user (snowflake) or another principal of the REST API (e.g. an API key `ak_…`). */
 const ACTOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** C0/C1 control characters (NUL, ESC, …) render as garbage or break clients; tab and line breaks are fine. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** A fresh meeting id from the CSPRNG (rejection sampling keeps every character equally likely). */
