@@ -19,6 +19,12 @@ export class Waiters {
       const waiter: Waiter = {
         check: () => {
           const value = probe();
+          if (value instanceof Promise) {
+            // A promise is always truthy: an async probe would "pass" at once and the test could never fail.
+            done();
+            reject(new Error(`waitFor(${description}): the probe must be synchronous, not return a promise`));
+            return true;
+          }
           if (value === undefined || value === null || value === false) return false;
           done();
           resolve(value);
