@@ -25,7 +25,7 @@ if (mongoUri) {
     };
   });
 } else {
-  describe.skip('MeetingRepository contract: mongo', () => {
+  describe.skip('MeetingRepository contract: mongo (MONGODB_URI is unset; MongoDB cannot be installed on the build machines)', () => {
     it('runs only when MONGODB_URI is set: MongoDB cannot be installed on the build machines', () =>
       undefined);
   });
