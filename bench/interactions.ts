@@ -1,48 +1,86 @@
 /**
  * Slash-command latency under a crowd: N members of one guild send `/kaltura-join` for the same running meeting
- * through the fake Discord gateway at once. Measured per interaction: INTERACTION_CREATE dispatched → the
- * app's callback (the deferred ephemeral reply; Discord's 3 s deadline) and → the edit carrying the personal
- * link (authorize, resolve the meeting, ensure the Kaltura user on the fake Kaltura, sign the KS).
+ * through the fake Discord gateway. Measured per interaction: INTERACTION_CREATE dispatched → the service's
+ * callback (Discord's 3 s deadline), and → the first response carrying the personal link (the callback itself
+ * when the service answers at once, else the edit of the deferred reply).
  *
- * A steady row first (members arriving at BENCH_STEADY_RATE per second), then the bursts.
- * Every level uses new members (no warm Kaltura-user cache). Dispatches go out in waves of BENCH_WAVE (default
- * 1,000) back to back, without waiting for answers, so all N are in flight together.
+ * The service is the built `dist/main.js` in its own process (production mode, logs at info into
+ * bench/results/interactions.service.log); the fake Discord, the fake Kaltura and this driver share the other.
+ * A steady row first (members arriving at BENCH_STEADY_RATE per second), then the bursts: dispatches in waves of
+ * BENCH_WAVE back to back without waiting for answers, so all N are in flight together. Every level uses new
+ * members (no warm Kaltura-user cache). BENCH_CPU_PROF=1 writes a CPU profile of the service.
  *
  *   npm run bench:interactions
  *   BENCH_MEMBERS=1000,10000 BENCH_WAVE=1000 npm run bench:interactions
  */
-import { Logger } from '@nestjs/common';
-import { MeetingsService } from '../src/modules/meetings';
-import type { InteractionHandle } from '../test/fakes/discord';
-import { startBenchApp, sleep } from './lib/bench-app';
+import { PermissionFlagsBits } from 'discord.js';
+import { FakeDiscord, fakeSnowflake, snowflakeForShard, type InteractionHandle } from '../test/fakes/discord';
+import { FakeKaltura } from '../test/fakes/kaltura';
+import { sleep } from './lib/bench-app';
 import { BenchRow, report, summarize } from './lib/report';
+import { startServiceProcess } from './lib/service-process';
 
 const LEVELS = (process.env.BENCH_MEMBERS ?? '1000,10000').split(',').map(Number);
 const WAVE = Number(process.env.BENCH_WAVE ?? 1_000);
-/** A steady arrival rate under discord.js's 50 requests/s for the link edits: what a busy instance sees. */
 const STEADY_MEMBERS = Number(process.env.BENCH_STEADY_MEMBERS ?? 1_000);
 const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE ?? 40);
 const ACK_DEADLINE_MS = 3_000;
-/** How long to wait for the link edits of one level (discord.js sends them at most 50/s, see docs/benchmarks.md). */
-const EDIT_WAIT_MS = Number(process.env.BENCH_EDIT_WAIT_MS ?? 240_000);
+/** How long to wait for the links of one level after the last callback. */
+const LINK_WAIT_MS = Number(process.env.BENCH_LINK_WAIT_MS ?? 120_000);
+
+const hasLink = (body: unknown) => JSON.stringify(body ?? null).includes('http');
 
 async function run(): Promise<void> {
-  Logger.overrideLogger(false);
-  const bench = await startBenchApp({ discord: true, kaltura: true });
-  const fake = bench.discord!;
-  const meeting = await bench.app.get(MeetingsService).create({
-    guildId: bench.guildId,
-    channelId: bench.channelId,
-    host: { userId: '700000000000000001', displayName: 'Bench host', role: 'moderator' },
-    title: 'Town hall',
-    type: 'meeting',
+  const guildId = snowflakeForShard(0, 1);
+  const [channelId, adminRole, admin] = [fakeSnowflake(), fakeSnowflake(), fakeSnowflake()];
+  const fake = new FakeDiscord({
+    heartbeatIntervalMs: 5_000,
+    guilds: [
+      {
+        id: guildId,
+        name: 'Bench guild',
+        channels: [{ id: channelId, name: 'meetings' }],
+        roles: [{ id: adminRole, name: 'Admins', permissions: PermissionFlagsBits.ManageGuild }],
+        members: [{ userId: admin, username: 'bench-admin', roles: [adminRole] }],
+      },
+    ],
   });
+  await fake.start();
+  const kaltura = new FakeKaltura();
+  await kaltura.start();
+  const service = await startServiceProcess({
+    name: 'interactions',
+    cpuProfile: process.env.BENCH_CPU_PROF === '1',
+    env: {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_CLIENT_ID: fake.applicationId,
+      KALTURA_PARTNER_ID: String(kaltura.partnerId),
+      KALTURA_ADMIN_SECRET: kaltura.adminSecret,
+      KALTURA_SERVICE_URL: kaltura.url,
+      KALTURA_KAF_URL: 'https://4242.kaf.test',
+    },
+  });
+  await fake.waitForCall((c) => c.status === 200 && c.route === 'PUT /applications/:app/commands', 20_000);
+
+  const start = fake.sendSlashCommand({
+    guildId,
+    channelId,
+    userId: admin,
+    name: 'kaltura-start',
+    options: { type: 'meeting', title: 'Town hall' },
+  });
+  const started = await start.waitFor(
+    (r) => /ID `([^`]+)`/.test(JSON.stringify([r.callback?.data, r.edits])),
+    10_000,
+    'the meeting id',
+  );
+  const meetingId = /ID `([^`]+)`/.exec(JSON.stringify([started.callback?.data, started.edits]))![1];
 
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   let user = 810_000_000_000_000_000n;
   let failed = false;
-  let seen = 0;
   // Warm-up (50 joins, not recorded), then a steady arrival rate, then the bursts.
   const plan: Array<{ level: number; rate?: number }> = [
     { level: 50 },
@@ -53,87 +91,105 @@ async function run(): Promise<void> {
     const members = Array.from({ length: level }, (_, i) => {
       user += 1n;
       const userId = String(user);
-      fake.upsertMember(bench.guildId, { userId, username: `member${i}` });
+      fake.upsertMember(guildId, { userId, username: `member${i}` });
       return userId;
     });
     const handles: InteractionHandle[] = [];
-    const started = Date.now();
+    const cpuBefore = service.cpuMs();
+    const t0 = Date.now();
     for (let i = 0; i < members.length; i++) {
       if (rate) {
-        const wait = started + (i * 1000) / rate - Date.now();
+        const wait = t0 + (i * 1000) / rate - Date.now();
         if (wait > 0) await sleep(wait);
       }
       handles.push(
         fake.sendSlashCommand({
-          guildId: bench.guildId,
-          channelId: bench.channelId,
+          guildId,
+          channelId,
           userId: members[i],
           name: 'kaltura-join',
-          options: { 'meeting-id': meeting.id },
+          options: { 'meeting-id': meetingId },
         }),
       );
-      // Lets the fake's socket drain between waves; the app still sees every wave while the previous is in flight.
+      // Lets the fake's socket drain between waves; the service still sees every wave while the previous is in flight.
       if (!rate && (i + 1) % WAVE === 0) await new Promise((r) => setImmediate(r));
     }
-    const dispatchMs = Date.now() - started;
+    const dispatchMs = Date.now() - t0;
     // Never rejects; interactions without a callback after the wait count as lost.
     const ackWait = sleep(120_000, true).then(() => null);
     const acks = await Promise.all(handles.map((h) => Promise.race([h.callback, ackWait])));
-    // The link edit follows the ack. Read the fake's call log incrementally (cheap) instead of per-handle
-    // snapshots, until every interaction has its edit or the wait runs out.
-    const byToken = new Map(handles.map((h) => [h.token, h]));
-    const edits = new Map<string, { at: number; body: unknown }>();
-    const deadline = Date.now() + EDIT_WAIT_MS;
-    while (Date.now() < deadline && edits.size < level) {
-      for (; seen < fake.calls.length; seen++) {
-        const call = fake.calls[seen];
-        if (call.method !== 'PATCH' || !call.path.endsWith('/messages/@original')) continue;
-        const token = call.path.split('/')[3];
-        if (byToken.has(token) && !edits.has(token)) edits.set(token, { at: call.at, body: call.body });
+    // The link: in the callback when the service answered at once, else in the edit of the deferred reply.
+    const linkAt = new Map<InteractionHandle, number>();
+    const deadline = Date.now() + LINK_WAIT_MS;
+    let answers = handles.map((h) => h.responses());
+    for (;;) {
+      for (const [i, r] of answers.entries()) {
+        if (linkAt.has(handles[i])) continue;
+        if (r.callback && hasLink(r.callback.data)) linkAt.set(handles[i], r.callback.elapsedMs);
+        const edit = r.edits.find((e) => hasLink(e.body));
+        if (edit) linkAt.set(handles[i], edit.elapsedMs);
       }
-      if (edits.size < level) await sleep(250);
+      const settled = answers.every((r) => r.callback && (hasLink(r.callback.data) || r.edits.length > 0));
+      if (settled || Date.now() > deadline) break;
+      await sleep(250);
+      answers = handles.map((h) => h.responses());
     }
+    const cpuMs = service.cpuMs() - cpuBefore;
     if (level === 50) continue;
 
     const ack = summarize(acks.flatMap((a) => (a ? [a.elapsedMs] : [])));
-    const withLink = [...edits.values()].filter((e) => JSON.stringify(e.body).includes('http')).length;
-    const link = summarize([...edits].map(([token, e]) => e.at - byToken.get(token)!.dispatchedAt));
+    const link = summarize([...linkAt.values()]);
     const late = acks.filter((a) => !a || a.elapsedMs > ACK_DEADLINE_MS).length;
+    const direct = answers.filter((r) => r.callback?.type === 4).length;
     if (ack.n < level) failed = true;
-    const base = { members: level, arrival: rate ? `${rate}/s` : 'burst', 'dispatch ms': dispatchMs };
-    const other = [...edits.values()].find((e) => !JSON.stringify(e.body).includes('http'));
+    const other = answers.find((r) => r.callback && !linkAt.has(handles[answers.indexOf(r)]));
     if (other)
       notes.push(
-        `${level} members: an edit without a link said: ${JSON.stringify(other.body).slice(0, 160)}`,
+        `${level} members: ${level - linkAt.size} got no link; one said: ${JSON.stringify([other.callback?.data, other.edits.map((e) => e.body)]).slice(0, 200)}`,
       );
+    const base = {
+      members: level,
+      arrival: rate ? `${rate}/s` : 'burst',
+      'dispatch ms': dispatchMs,
+      'service CPU ms/join': Math.round((cpuMs / level) * 100) / 100,
+    };
     rows.push({
       ...base,
-      measure: 'dispatch → callback (defer)',
+      measure: 'dispatch → callback',
       n: ack.n,
       'p50 ms': ack.p50,
       'p95 ms': ack.p95,
       'p99 ms': ack.p99,
       'max ms': ack.max,
       'over 3 s': late,
+      'answered at once': direct,
     });
     rows.push({
       ...base,
-      measure: 'dispatch → link edit',
+      measure: 'dispatch → link',
       n: link.n,
       'p50 ms': link.p50,
       'p95 ms': link.p95,
       'p99 ms': link.p99,
       'max ms': link.max,
-      'with link': withLink,
     });
   }
   notes.push(
-    `One guild, one running meeting, fake Discord and fake Kaltura in the same process (loopback), in-memory storage.`,
+    `The service (dist/main.js, NODE_ENV=production, logs at ${process.env.BENCH_LOG_LEVEL ?? 'info'} into a file) in its own process; fake Discord, fake Kaltura and this driver in another. One guild, one running meeting, in-memory storage.`,
     `Steady row: ${STEADY_MEMBERS} members arriving at ${STEADY_RATE}/s. Burst rows: dispatches in waves of ${WAVE} back to back (a setImmediate between waves), all in flight together; new members per level.`,
-    `Discord's deadline for the callback: ${ACK_DEADLINE_MS} ms. Seed target: 1,000+ concurrent users per instance.`,
+    `"answered at once": callbacks that carried the link (type 4) instead of a deferral (type 5). "service CPU ms/join": the service process's user+system CPU over the level, divided by the joins.`,
+    `Discord's deadline for the callback: ${ACK_DEADLINE_MS} ms. Seed target: 1,000+ concurrent users per instance. Peak RSS of the service: ${service.peakRssMiB()} MiB.`,
   );
-  report('interactions', '/kaltura-join under a crowd (fake gateway)', rows, notes);
-  await bench.close();
+  report(
+    'interactions',
+    '/kaltura-join under a crowd (fake gateway, service in its own process)',
+    rows,
+    notes,
+  );
+  const code = await service.stop();
+  await fake.stop();
+  await kaltura.stop();
+  if (code !== 0) console.error(`The service exited with ${code}; see ${service.logFile}`);
   if (failed) {
     console.error('Some interactions got no callback at all (see the table).');
     process.exitCode = 1;

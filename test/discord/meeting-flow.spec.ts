@@ -1,4 +1,4 @@
-import { MessageFlags } from 'discord.js';
+import { Client, MessageFlags } from 'discord.js';
 import { MeetingsService, type Meeting } from '../../src/modules/meetings';
 import { parseKs } from '../../src/modules/kaltura';
 import {
@@ -149,6 +149,24 @@ describe('meetings through Discord (whole app, fake Discord + fake Kaltura)', ()
     expect(originalContent(done)).toContain('you join as **admin (host controls)**');
     const ks = parseKs(ksOf(linkButtonUrl(done.original?.message)), t.kaltura!.adminSecret);
     expect(ks.privileges).toMatchObject({ role: 'adminRole', userContextualRole: '0' });
+  });
+
+  it('edits deferred replies while the bot-wide global rate budget is spent (interaction webhook lane)', async () => {
+    // As after a global 429: discord.js holds every bot request for 5 s. Discord exempts interaction endpoints,
+    // and so does the service: the deferral and the edit with the list go out at once.
+    const rest = t.app.get(Client).rest;
+    rest.globalRemaining = 0;
+    rest.globalReset = Date.now() + 5_000;
+    const handle = t.discord.sendSlashCommand({ ...at, userId: world.viewer, name: 'kaltura-list' });
+    try {
+      const done = await settled(handle, 1, 4_000);
+      expect(done.callback?.type).toBe(5);
+      expect(done.edits).toHaveLength(1);
+      expect(originalContent(done) + JSON.stringify(done.original?.message.embeds)).toContain(meeting.title);
+      expect(Date.now()).toBeLessThan(rest.globalReset);
+    } finally {
+      rest.globalReset = -1; // nothing waits on it: the budget is simply restored for the next tests
+    }
   });
 
   it('suggests the running meetings of the guild when typing a meeting id', async () => {

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { ValidationFailedError } from '../../src/platform/errors';
 import { KalturaClientAdapter, KsType, parseKs } from '../../src/modules/kaltura';
+import { KALTURA_MAX_SOCKETS } from '../../src/modules/kaltura/kaltura-transport';
 import { FakeKaltura } from '../fakes/kaltura';
-import { KAF_URL, adapterFor, rejectionOf } from './support';
+import { KAF_URL, RecordingMetrics, adapterFor, rejectionOf } from './support';
 
 /**
  * Every port method through the real kaltura-client against the fake over HTTP, asserting the requests the
@@ -180,13 +181,10 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
   });
 
   describe('ensureUser', () => {
-    it('gets, then adds a missing user', async () => {
+    it('adds a missing user in one call', async () => {
       await adapter.ensureUser({ id: 'discord_123', displayName: 'Ada, the Countess' });
-      expect(fake.calls.map((c) => [c.service, c.action, c.error])).toEqual([
-        ['user', 'get', 'INVALID_USER_ID'],
-        ['user', 'add', undefined],
-      ]);
-      expect(fake.calls[1].params).toEqual({
+      expect(fake.calls.map((c) => [c.service, c.action, c.error])).toEqual([['user', 'add', undefined]]);
+      expect(fake.calls[0].params).toEqual({
         user: {
           objectType: 'KalturaUser',
           id: 'discord_123',
@@ -197,10 +195,21 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
       expect(fake.user('discord_123')).toBeDefined();
     });
 
-    it('only reads an existing user', async () => {
-      fake.seedUser({ id: 'discord_1' });
+    it('leaves an existing user as it is (DUPLICATE_USER_BY_ID is success), in one call', async () => {
+      fake.seedUser({ id: 'discord_1', firstName: 'Original' });
       await adapter.ensureUser({ id: 'discord_1', displayName: 'A' });
-      expect(fake.calls.map((c) => `${c.service}.${c.action}`)).toEqual(['user.get']);
+      expect(fake.calls.map((c) => [c.service, c.action, c.error])).toEqual([
+        ['user', 'add', 'DUPLICATE_USER_BY_ID'],
+      ]);
+      expect(fake.user('discord_1')).toMatchObject({ firstName: 'Original' });
+    });
+
+    it("counts an existing user's DUPLICATE_USER_BY_ID as a success in the metrics, not a Kaltura error", async () => {
+      const metrics = new RecordingMetrics();
+      const counted = adapterFor(fake, { metrics });
+      fake.seedUser({ id: 'discord_7' });
+      await counted.ensureUser({ id: 'discord_7', displayName: 'G' });
+      expect(metrics.seen.map((s) => [s.service, s.action, s.outcome])).toEqual([['user', 'add', 'success']]);
     });
 
     it('treats DUPLICATE_USER_BY_ID (a concurrent add) as success', async () => {
@@ -210,6 +219,20 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
         adapter.ensureUser({ id: 'discord_race', displayName: 'R' }),
       ]);
       expect(fake.callsTo('user', 'add').map((c) => c.error)).toEqual([undefined, 'DUPLICATE_USER_BY_ID']);
+    });
+
+    it('pools connections: a crowd of calls shares at most KALTURA_MAX_SOCKETS keep-alive connections', async () => {
+      fake.setLatency(20);
+      const before = fake.connectionsOpened;
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          adapter.ensureUser({ id: `discord_crowd${i}`, displayName: 'C' }),
+        ),
+      );
+      expect(fake.callsTo('user', 'add')).toHaveLength(200);
+      const opened = fake.connectionsOpened - before;
+      expect(opened).toBeGreaterThan(1);
+      expect(opened).toBeLessThanOrEqual(KALTURA_MAX_SOCKETS);
     });
 
     it('refuses an invalid id before calling Kaltura', async () => {

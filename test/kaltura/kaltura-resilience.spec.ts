@@ -31,7 +31,7 @@ describe('KalturaClientAdapter under faults', () => {
       });
       expect(fake.requests).toHaveLength(3);
       expect(metrics.seen.map((s) => [s.service, s.action, s.outcome])).toEqual(
-        Array(3).fill(['user', 'get', 'http_error']),
+        Array(3).fill(['user', 'add', 'http_error']),
       );
     });
 
@@ -186,10 +186,10 @@ describe('KalturaClientAdapter under faults', () => {
     it('re-issues the admin KS and retries a plain call once', async () => {
       const adapter = adapterFor(fake);
       fake.rejectNextKs();
-      await adapter.ensureUser({ id: 'discord_1', displayName: 'A' });
+      await adapter.ensureUser({ id: 'discord_ks', displayName: 'A' });
       expect(fake.calls.map((c) => [c.action, c.error])).toEqual([
-        ['get', 'INVALID_KS'],
-        ['get', undefined],
+        ['add', 'INVALID_KS'],
+        ['add', undefined],
       ]);
     });
 

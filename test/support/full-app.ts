@@ -167,13 +167,20 @@ export async function bootFullApp(
   };
 }
 
-/** Waits until the interaction got its callback and `count` edits of the original (the handler finished). */
+/**
+ * Waits until the interaction is answered: `count` edits of the original after a deferral, or (for `count` 1) an
+ * immediate reply (callback type 4, how joins answer when the link is ready within the budget).
+ */
 export function settled(
   handle: InteractionHandle,
   edits = 1,
   timeoutMs = 10_000,
 ): Promise<InteractionResponses> {
-  return handle.waitFor((r) => r.callback !== null && r.edits.length >= edits, timeoutMs, `${edits} edit(s)`);
+  return handle.waitFor(
+    (r) => r.callback !== null && (r.edits.length >= edits || (edits === 1 && r.callback.type === 4)),
+    timeoutMs,
+    `${edits} edit(s) or a reply`,
+  );
 }
 
 /** The text of the original response of an interaction, after its edits. */

@@ -1,6 +1,8 @@
-import { GatewayIntentBits } from 'discord.js';
+import { GatewayIntentBits, REST } from 'discord.js';
 import { loadSettings } from '../../platform/settings';
-import { necordOptions } from './discord-client.options';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DISCORD_REST_CONNECTIONS, necordOptions } from './discord-client.options';
 
 describe('necordOptions', () => {
   it('connects with the Guilds intent only, to DISCORD_API_URL, pinging nobody by default', () => {
@@ -16,6 +18,36 @@ describe('necordOptions', () => {
       skipRegistration: false,
     });
     expect(options.shards).toBeUndefined();
+  });
+
+  it('caps the connections to the Discord API: a crowd of requests reuses a keep-alive pool', async () => {
+    const sockets = new Set<unknown>();
+    const server = http.createServer((req, res) => {
+      sockets.add(req.socket);
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 20);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const options = necordOptions(
+      loadSettings({ DISCORD_TOKEN: 't', DISCORD_API_URL: `http://127.0.0.1:${port}/api` }),
+    );
+    const rest = new REST({ ...options.rest, globalRequestsPerSecond: 10_000 });
+    try {
+      // Distinct routes (own buckets), all in flight at once.
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          rest.get(`/channels/${100000000000000000n + BigInt(i)}`, { auth: false }),
+        ),
+      );
+      expect(sockets.size).toBeGreaterThan(1);
+      expect(sockets.size).toBeLessThanOrEqual(DISCORD_REST_CONNECTIONS);
+    } finally {
+      rest.clearHashSweeper();
+      rest.clearHandlerSweeper();
+      await (options.rest?.agent as unknown as { close(): Promise<void> }).close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('registers to the development guild when one is set', () => {

@@ -1,6 +1,14 @@
 import { GatewayIntentBits } from 'discord.js';
 import type { NecordModuleOptions } from 'necord';
+import { Agent } from 'undici';
 import type { Settings } from '../../platform/settings';
+
+/**
+ * Connections to the Discord API per process. Without a cap, undici opens one per concurrent request: a crowd of
+ * 1,000 joins meant ~2,000 TLS handshakes in a second (defers and edits), then closing them again. Beyond the
+ * cap, requests wait for a free keep-alive connection; per-route rate limits make Discord the slower side anyway.
+ */
+export const DISCORD_REST_CONNECTIONS = 64;
 
 /**
  * The discord.js client necord creates, from the settings. Only the `Guilds` intent: slash commands, buttons
@@ -14,7 +22,10 @@ export function necordOptions(settings: Settings): NecordModuleOptions {
   return {
     token: discord.token,
     intents: [GatewayIntentBits.Guilds],
-    rest: { api: discord.apiUrl },
+    rest: {
+      api: discord.apiUrl,
+      agent: new Agent({ connections: DISCORD_REST_CONNECTIONS, connect: { timeout: 30_000 } }),
+    },
     allowedMentions: { parse: [] },
     failIfNotExists: false,
     // A development guild gets the commands at once; global commands can take up to an hour to show.

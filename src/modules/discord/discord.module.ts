@@ -21,6 +21,7 @@ import { MeetingLookup } from './commands/meeting-lookup.service';
 import { CONFIG_COMMAND_PROVIDERS } from './config';
 import { necordOptions } from './discord-client.options';
 import { DiscordMetrics, discordMetricProviders } from './discord.metrics';
+import { InteractionWebhookLane } from './interaction-webhook.lane';
 import { CommandAccessService } from './interaction/command-access.service';
 import { DiscordExceptionFilter } from './interaction/discord-exception.filter';
 import { ClientEventsListener } from './listeners/client-events.listener';
@@ -78,6 +79,7 @@ export class DiscordModule {
         CommandAccessService,
         MeetingLookup,
         MeetingMessageUpdater,
+        InteractionWebhookLane,
       ],
       exports: [CommandAccessService],
     };

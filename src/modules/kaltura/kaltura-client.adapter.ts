@@ -192,23 +192,21 @@ export class KalturaClientAdapter extends KalturaPort {
     };
   }
 
+  /**
+   * One call whether the user is new or not: `user.add`, where `DUPLICATE_USER_BY_ID` means it exists already
+   * (Kaltura changes nothing then). A `user.get` first would cost every new member a second round trip, and
+   * members are new exactly when a crowd arrives.
+   */
   async ensureUser(user: { id: string; displayName: string }): Promise<void> {
     assertUserId(user.id);
-    try {
-      await this.transport.request(() => kaltura.services.user.get(user.id), { idempotent: true });
-      return;
-    } catch (error) {
-      if (!isKalturaCode(error, 'INVALID_USER_ID')) throw toDomainError(error);
-    }
     const name = privilegeText(user.displayName, 40) || user.id.slice(0, 40);
     try {
-      // Safe to repeat: a second add of the same id answers DUPLICATE_USER_BY_ID, which is success here.
       await this.transport.request(
         () =>
           kaltura.services.user.add(
             new kaltura.objects.User({ id: user.id, screenName: name, firstName: name }),
           ),
-        { idempotent: true },
+        { idempotent: true, expectedCodes: ['DUPLICATE_USER_BY_ID'] },
       );
     } catch (error) {
       if (isKalturaCode(error, 'DUPLICATE_USER_BY_ID')) return;

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { Logger } from '@nestjs/common';
 import {
   BrokenCircuitError,
@@ -54,7 +56,7 @@ export const DEFAULT_RESILIENCE: KalturaResilienceOptions = {
 /** One multirequest slot: Kaltura answers each sub-request separately. */
 export type SlotResult = { ok: true; value: unknown } | { ok: false; fault: KalturaApiFault };
 
-type Label = { service: string; action: string };
+type Label = { service: string; action: string; expectedCodes?: readonly string[] };
 
 /**
  * kaltura-client's default logger prints every request body, admin KS and secrets included. This one keeps the
@@ -114,6 +116,7 @@ export class KalturaTransport {
     config.timeout = options.timeoutMs + 1_000;
     config.setLogger(new RedactingClientLogger(this.log));
     this.client = new kaltura.Client(config);
+    pool(this.client);
 
     this.timeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
     const backoff = new ExponentialBackoff({
@@ -165,10 +168,15 @@ export class KalturaTransport {
    * One action. Resolves with its result; rejects with `KalturaApiFault` (API exception),
    * `KalturaTransportFault` (no usable answer) or `KalturaUnavailableError` (breaker open).
    * @param build makes a fresh request per attempt (kaltura-client mutates requests when sending them).
+   * @param opts.expectedCodes API exceptions that are an answer, not a failure (e.g. `DUPLICATE_USER_BY_ID` to an
+   *   add that only makes sure): still rejected with, but counted as `success` in the metrics.
    */
-  request(build: () => kaltura.RequestBuilder, opts: { idempotent: boolean }): Promise<unknown> {
+  request(
+    build: () => kaltura.RequestBuilder,
+    opts: { idempotent: boolean; expectedCodes?: readonly string[] },
+  ): Promise<unknown> {
     const probe = build();
-    const label = { service: probe.service, action: probe.action };
+    const label = { service: probe.service, action: probe.action, expectedCodes: opts.expectedCodes };
     return this.withAdminKs(
       (ks) => this.resilient(label, opts.idempotent, 'object', () => build().setKs(ks).execute(this.client)),
       () => false,
@@ -225,7 +233,7 @@ export class KalturaTransport {
       return await policy.execute(() => this.breaker.execute(() => this.attempt(label, expect, send)));
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
-        this.metrics.observe(label, 'circuit_open');
+        this.metrics.observe({ service: label.service, action: label.action }, 'circuit_open');
         throw new KalturaUnavailableError('circuit_open');
       }
       throw error;
@@ -252,13 +260,20 @@ export class KalturaTransport {
         raw instanceof TaskCancelledError
           ? new KalturaTransportFault('timeout', true, false, `no answer within ${this.options.timeoutMs} ms`)
           : classifyFailure(raw);
-      outcome = outcomeOf(fault);
+      outcome =
+        fault instanceof KalturaApiFault && label.expectedCodes?.includes(fault.code)
+          ? 'success'
+          : outcomeOf(fault);
       if (fault instanceof KalturaTransportFault) {
         this.log.warn(`Kaltura ${label.service}.${label.action} attempt failed: ${fault.detail}`);
       }
       throw fault;
     } finally {
-      this.metrics.observe(label, outcome, (performance.now() - started) / 1000);
+      this.metrics.observe(
+        { service: label.service, action: label.action },
+        outcome,
+        (performance.now() - started) / 1000,
+      );
     }
   }
 }
@@ -276,4 +291,22 @@ function outcomeOf(fault: unknown): KalturaCallOutcome {
     default:
       return 'network_error';
   }
+}
+
+/** Connections to Kaltura per process; more calls than this wait in the agent's queue instead of connecting. */
+export const KALTURA_MAX_SOCKETS = 64;
+
+/**
+ * kaltura-client sends through its own axios instance with Node's default agents and follow-redirects. A crowd of
+ * joins then opens a TCP (and TLS) connection per concurrent call and closes most of them again: a tenth of the
+ * CPU of a burst went to connecting. A keep-alive agent with a socket cap reuses connections instead, and with
+ * `maxRedirects: 0` axios uses Node's http directly (api_v3 does not redirect; a 3xx from a wrong
+ * `KALTURA_SERVICE_URL` is reported as an HTTP error instead of being followed as a GET).
+ */
+function pool(client: kaltura.Client): void {
+  const axios = (client as unknown as { axios: { defaults: Record<string, unknown> } }).axios;
+  const agent = { keepAlive: true, maxSockets: KALTURA_MAX_SOCKETS, scheduling: 'lifo' as const };
+  axios.defaults.httpAgent = new http.Agent(agent);
+  axios.defaults.httpsAgent = new https.Agent(agent);
+  axios.defaults.maxRedirects = 0;
 }

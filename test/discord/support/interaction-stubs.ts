@@ -42,6 +42,8 @@ const snowflake = () => String(nextId++);
  */
 export class StubInteraction {
   readonly id = snowflake();
+  /** When Discord created it (the snowflake's time in discord.js): now, unless a test says otherwise. */
+  createdTimestamp = Date.now();
   readonly calls: StubCall[] = [];
   deferred = false;
   replied = false;

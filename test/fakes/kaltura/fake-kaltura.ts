@@ -38,6 +38,8 @@ export class FakeKaltura {
   readonly calls: FakeKalturaCall[] = [];
   /** Every HTTP request received, in order (faulted ones included). */
   readonly requests: FakeKalturaRequest[] = [];
+  /** TCP connections accepted since construction (a client that pools connections opens few). */
+  connectionsOpened = 0;
 
   private store: FakeKalturaStore;
   private readonly now: () => number;
@@ -70,6 +72,7 @@ export class FakeKaltura {
   async start(): Promise<{ url: string }> {
     if (this.server) return { url: this.url };
     const server = createServer((req, res) => void this.onRequest(req, res));
+    server.on('connection', () => this.connectionsOpened++);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());

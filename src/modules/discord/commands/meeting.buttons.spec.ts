@@ -36,7 +36,7 @@ describe('MeetingButtons', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
-  it('Join: acknowledges ephemerally and hands the clicker a personal link', async () => {
+  it('Join: answers the clicker at once with an ephemeral personal link', async () => {
     const { buttons, service, interactions } = setup();
     const meeting = await service.create({
       guildId: GUILD,
@@ -46,8 +46,10 @@ describe('MeetingButtons', () => {
     });
     const click = new StubInteraction('button', vic, `meeting/join/${meeting.id}`);
     await buttons.join([click.asAny], meeting.id);
-    expect(click.calls[0]).toEqual({ method: 'deferReply', payload: { flags: MessageFlags.Ephemeral } });
-    const reply = click.payloads('editReply')[0];
+    // Ready within the budget: answered in the callback itself, ephemeral, no deferral.
+    expect(click.calls.map((c) => c.method)).toEqual(['reply']);
+    const reply = click.payloads('reply')[0];
+    expect(reply.flags).toBe(MessageFlags.Ephemeral);
     expect(reply.content).toContain('you join as **viewer**');
     expect(reply.components[0].toJSON().components[0].url).toMatch(
       /^http:\/\/localhost:3000\/sandbox\/launch\?ks=/,

@@ -4,6 +4,7 @@ import { Button, ComponentParam, Context, type ButtonContext } from 'necord';
 import { Settings } from '../../../platform/settings';
 import { MeetingsService } from '../../meetings';
 import { DiscordMetrics } from '../discord.metrics';
+import { answerEphemeral } from '../interaction/answer';
 import { CommandAccessService } from '../interaction/command-access.service';
 import { END_BUTTON, JOIN_BUTTON } from '../messages/meeting-message';
 import { absoluteJoinUrl, endedReply, joinLinkReply } from '../messages/replies';
@@ -23,10 +24,11 @@ export class MeetingButtons {
 
   @Button(`${JOIN_BUTTON}/:id`)
   async join(@Context() [interaction]: ButtonContext, @ComponentParam('id') id: string): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const member = await this.access.authorize(interaction, 'kaltura-join');
-    const result = await this.meetings.join(member.facts.guildId, id, member);
-    await interaction.editReply(joinLinkReply(result, absoluteJoinUrl(result.url, this.settings.http.port)));
+    await answerEphemeral(interaction, async () => {
+      const member = await this.access.authorize(interaction, 'kaltura-join');
+      const result = await this.meetings.join(member.facts.guildId, id, member);
+      return joinLinkReply(result, absoluteJoinUrl(result.url, this.settings.http.port));
+    });
     this.metrics.interaction('button', JOIN_BUTTON, 'ok');
   }
 

@@ -10,6 +10,7 @@ import { Context, Options, SlashCommand, type SlashCommandContext } from 'necord
 import { Settings } from '../../../platform/settings';
 import { MeetingsService, type Meeting } from '../../meetings';
 import { DiscordMetrics } from '../discord.metrics';
+import { answerEphemeral } from '../interaction/answer';
 import { CommandAccessService, type AuthorizedMember } from '../interaction/command-access.service';
 import { CommandVersion } from '../interaction/command-version.decorator';
 import { replyForError } from '../interaction/error-replies';
@@ -80,11 +81,12 @@ export class MeetingCommands {
     @Options() options: MeetingIdOptions,
   ): Promise<void> {
     if (interaction.isAutocomplete()) return this.lookup.suggest(interaction, 'kaltura-join');
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const member = await this.access.authorize(interaction, 'kaltura-join');
-    const id = await this.lookup.resolve(member.facts.guildId, options.meetingId);
-    const result = await this.meetings.join(member.facts.guildId, id, member);
-    await interaction.editReply(joinLinkReply(result, absoluteJoinUrl(result.url, this.settings.http.port)));
+    await answerEphemeral(interaction, async () => {
+      const member = await this.access.authorize(interaction, 'kaltura-join');
+      const id = await this.lookup.resolve(member.facts.guildId, options.meetingId);
+      const result = await this.meetings.join(member.facts.guildId, id, member);
+      return joinLinkReply(result, absoluteJoinUrl(result.url, this.settings.http.port));
+    });
     this.metrics.interaction('command', 'kaltura-join', 'ok');
   }
 
