@@ -13,6 +13,8 @@ export interface LoadSpec {
   seconds: number;
   /** Bearer tokens handed out round-robin, one per request (empty: no Authorization header). */
   tokensFile?: string;
+  /** Requests per second across all connections (autocannon `overallRate`); unset: as fast as answered. */
+  rate?: number;
 }
 
 export interface LoadResult {
@@ -55,6 +57,7 @@ async function main(spec: LoadSpec): Promise<void> {
     connections: spec.connections,
     duration: spec.seconds,
     timeout: 10,
+    ...(spec.rate ? { overallRate: spec.rate } : {}),
     requests: [
       {
         method: 'GET',
