@@ -1,8 +1,8 @@
-import { GatewayIntentBits, REST } from 'discord.js';
+import { Client, GatewayIntentBits, REST } from 'discord.js';
 import { loadSettings } from '../../platform/settings';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DISCORD_REST_CONNECTIONS, necordOptions } from './discord-client.options';
+import { DISCORD_MEMBER_CACHE_SIZE, DISCORD_REST_CONNECTIONS, necordOptions } from './discord-client.options';
 
 describe('necordOptions', () => {
   it('connects with the Guilds intent only, to DISCORD_API_URL, pinging nobody by default', () => {
@@ -47,6 +47,17 @@ describe('necordOptions', () => {
       await (options.rest?.agent as unknown as { close(): Promise<void> }).close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('bounds the member and user caches, keeping the bot itself', () => {
+    const options = necordOptions(loadSettings({ DISCORD_TOKEN: 't' }));
+    const client = new Client({ intents: [], makeCache: options.makeCache });
+    try {
+      const users = client.users.cache as unknown as { maxSize: number };
+      expect(users.maxSize).toBe(DISCORD_MEMBER_CACHE_SIZE);
+    } finally {
+      void client.destroy();
     }
   });
 

@@ -1,4 +1,4 @@
-import { GatewayIntentBits } from 'discord.js';
+import { GatewayIntentBits, Options } from 'discord.js';
 import type { NecordModuleOptions } from 'necord';
 import { Agent } from 'undici';
 import type { Settings } from '../../platform/settings';
@@ -9,6 +9,13 @@ import type { Settings } from '../../platform/settings';
  * cap, requests wait for a free keep-alive connection; per-route rate limits make Discord the slower side anyway.
  */
 export const DISCORD_REST_CONNECTIONS = 64;
+
+/**
+ * Members and users discord.js keeps. It caches everyone who ever sends an interaction, forever: memory that grows
+ * with the guild's history. The service reads members from the
+ * interaction itself, never from the cache, so a small bounded cache is enough; the bot's own entries stay.
+ */
+export const DISCORD_MEMBER_CACHE_SIZE = 1_000;
 
 /**
  * The discord.js client necord creates, from the settings. Only the `Guilds` intent: slash commands, buttons
@@ -27,6 +34,17 @@ export function necordOptions(settings: Settings): NecordModuleOptions {
       agent: new Agent({ connections: DISCORD_REST_CONNECTIONS, connect: { timeout: 30_000 } }),
     },
     allowedMentions: { parse: [] },
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      GuildMemberManager: {
+        maxSize: DISCORD_MEMBER_CACHE_SIZE,
+        keepOverLimit: (member) => member.id === member.client.user.id,
+      },
+      UserManager: {
+        maxSize: DISCORD_MEMBER_CACHE_SIZE,
+        keepOverLimit: (user) => user.id === user.client.user.id,
+      },
+    }),
     failIfNotExists: false,
     // A development guild gets the commands at once; global commands can take up to an hour to show.
     development: discord.devGuildId ? [discord.devGuildId] : false,

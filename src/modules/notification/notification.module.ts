@@ -53,6 +53,9 @@ export function createDeliveryQueue(redis: RedisConnections, options: Notificati
       prefix: options.queuePrefix,
       name: options.queueName,
       operationTimeoutMs: options.queueTimeoutMs,
+      lockDurationMs: options.lockDurationMs,
+      stalledIntervalMs: options.stalledIntervalMs,
+      maxStalledCount: options.maxStalledCount,
     },
   );
 }

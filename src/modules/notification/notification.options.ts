@@ -21,6 +21,22 @@ export interface NotificationOptions {
   /** BullMQ key prefix and queue name. */
   queuePrefix: string;
   queueName: string;
+  /**
+   * BullMQ (Redis queue) only: how a job held by a worker that died (SIGKILL, OOM, lost node) reaches another
+   * worker. A running job is locked for `lockDurationMs`, the lock renewed every half of it while its process
+   * lives. Every `stalledIntervalMs` one worker (of all replicas) marks the running jobs and moves back to the
+   * queue those marked at the previous check whose lock has expired; a job may stall `maxStalledCount` times
+   * (one more fails it, and the recovery sweep re-queues its notification from storage). A crashed process's
+   * job is back in the queue at most `stalledIntervalMs` after the later of its lock's expiry (≤
+   * `lockDurationMs` after the crash) and the first stalled check after the crash (a live replica's, or the
+   * restarted process's first): ≤ 60 s after the crash with the defaults and a replica alive. Nothing is posted
+   * twice: the delivery lease (`leaseMs`) and the message nonce decide that, not the lock. A shorter lock
+   * recovers sooner but also takes jobs from a live process whose event loop stalls that long (they then wait
+   * for the lease). Defaults: BullMQ's (30 s, 30 s, 1).
+   */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
 }
 
 export const NOTIFICATION_OPTIONS = Symbol('NOTIFICATION_OPTIONS');
@@ -38,6 +54,9 @@ export const DEFAULT_NOTIFICATION_OPTIONS: NotificationOptions = {
   eventAttempts: 5,
   queuePrefix: 'kd:notification',
   queueName: 'delivery',
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+  maxStalledCount: 1,
 };
 
 /** Time a delivery attempt may hold its lease: the request, a slept rate limit, and slack. */

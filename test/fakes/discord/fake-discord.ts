@@ -279,6 +279,16 @@ export class FakeDiscord {
     this.rest.faults.add({ kind: 'hang' }, matcher, times);
   }
 
+  /**
+   * The next `times` matching requests are carried out (a POSTed message is stored, an edit applied) but never
+   * answered (until `stop()`): Discord did it, the client never hears back (its timeout applies, or it dies).
+   * The call records `fault: 'hold'`, `status: 0`, and the withheld `heldStatus` / `responseBody`.
+   */
+  holdResponseNext(options: RequestMatcher & { times?: number } = {}): void {
+    const { times = 1, ...matcher } = options;
+    this.rest.faults.add({ kind: 'hold' }, matcher, times);
+  }
+
   /** The next `times` matching requests get their TCP connection reset (ECONNRESET) without an answer. */
   dropNext(options: RequestMatcher & { times?: number } = {}): void {
     const { times = 1, ...matcher } = options;

@@ -43,10 +43,14 @@ const SETTABLE_FLAGS =
   MessageFlags.SuppressNotifications |
   MessageFlags.IsComponentsV2;
 
+const nonceKey = (authorId: string, nonce: string | number) => `${authorId}/${String(nonce)}`;
+
 /** Stores messages per channel with their edit history and `allowed_mentions`. */
 export class MessageStore {
   private readonly records = new Map<string, FakeMessageRecord>();
   private readonly byChannel = new Map<string, string[]>();
+  /** Author + nonce → the latest message created with them, and when. */
+  private readonly nonces = new Map<string, { id: string; at: number }>();
 
   constructor(
     private readonly deps: {
@@ -102,11 +106,24 @@ export class MessageStore {
       edits: [],
     };
     if (!options.loading) this.apply(record, body, options.files ?? []);
+    if (typeof body.nonce === 'string' || typeof body.nonce === 'number') {
+      message.nonce = body.nonce;
+      this.nonces.set(nonceKey(message.author.id, body.nonce), { id, at: Date.now() });
+    }
     this.records.set(id, record);
     const list = this.byChannel.get(channelId) ?? [];
     list.push(id);
     this.byChannel.set(channelId, list);
     return record;
+  }
+
+  /**
+   * The live message `authorId` created with `nonce` less than `windowMs` ago: what Discord returns, instead of
+   * creating another, for a create with `enforce_nonce: true`.
+   */
+  byNonce(authorId: string, nonce: string | number, windowMs: number): FakeMessageRecord | undefined {
+    const seen = this.nonces.get(nonceKey(authorId, nonce));
+    return seen && Date.now() - seen.at < windowMs ? this.get(seen.id) : undefined;
   }
 
   /** Applies a PATCH body to a stored message (clears the Loading flag of a deferred response). */

@@ -7,7 +7,8 @@ export type RestFault =
   | { kind: 'rateLimit'; retryAfter: number; global: boolean; scope: 'user' | 'global' | 'shared' }
   | { kind: 'status'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'hang' }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | { kind: 'hold' };
 
 interface FaultRule {
   fault: RestFault;

@@ -68,7 +68,7 @@ export class RestServer {
     });
   };
 
-  /** Ends requests left hanging by a `hang` fault (on stop). */
+  /** Ends requests left hanging by a `hang` or `hold` fault (on stop). */
   releaseHanging(): void {
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
@@ -121,6 +121,15 @@ export class RestServer {
           // A TCP reset (ECONNRESET), which @discordjs/rest retries like a real network blip.
           req.socket.resetAndDestroy();
           return this.state.waiters.notify();
+        case 'hold': {
+          // Discord did the work (the message exists) but the answer never reaches the client.
+          const withheld = this.route(method, path, call, body, files, req);
+          call.heldStatus = withheld.status;
+          call.responseBody = withheld.body;
+          this.hanging.add(res);
+          res.on('close', () => this.hanging.delete(res));
+          return this.state.waiters.notify();
+        }
       }
     }
     return this.finish(res, call, this.route(method, path, call, body, files, req));

@@ -76,11 +76,20 @@ function guildMember(ctx: RouteContext, guildId: string): RestResponse {
   return member && user ? ok(apiMember(member, user)) : errors.unknownMember();
 }
 
+/**
+ * `POST /channels/{id}/messages`. With `enforce_nonce: true` and a `nonce`, a message the bot created with the same
+ * nonce in the last `nonceWindowMs` is returned (200) and nothing new is created, as Discord does.
+ */
 function createMessage(ctx: RouteContext): RestResponse {
   if (!ctx.state.channel(ctx.params.channel)) return errors.unknownChannel();
   const body = asBody(ctx.body);
   const invalid = ctx.state.settings.validate ? validateMessageBody(body, true, ctx.files.length) : null;
   if (invalid) return { status: 400, body: invalid };
+  const nonce = body.nonce;
+  if (body.enforce_nonce === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
+    const earlier = ctx.state.messages.byNonce(ctx.state.bot.id, nonce, ctx.state.settings.nonceWindowMs);
+    if (earlier) return ok(earlier.message);
+  }
   return ok(ctx.state.messages.create(ctx.params.channel, body, { files: ctx.files }).message);
 }
 

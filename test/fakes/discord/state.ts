@@ -65,6 +65,7 @@ export interface FakeDiscordSettings {
   heartbeatIntervalMs: number;
   validate: boolean;
   enforceAckDeadline: boolean;
+  nonceWindowMs: number;
 }
 
 /** The fake's whole world: users, guilds, messages, commands, interactions, OAuth and the REST call log. */
@@ -99,6 +100,7 @@ export class FakeDiscordState {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41250,
       validate: options.validate ?? true,
       enforceAckDeadline: options.enforceAckDeadline ?? false,
+      nonceWindowMs: options.nonceWindowMs ?? 120_000,
     };
     this.messages = new MessageStore({
       author: () => apiUser(this.bot),

@@ -97,6 +97,11 @@ export interface FakeDiscordOptions {
   validate?: boolean;
   /** Answer interaction callbacks later than 3 s with 404 / 10062 Unknown interaction, as Discord does. Default false. */
   enforceAckDeadline?: boolean;
+  /**
+   * How long a message `nonce` sent with `enforce_nonce: true` makes a repeat return the earlier message (Discord:
+   * "the past few minutes", not specified further). Default 120000 (2 minutes, on the short side on purpose).
+   */
+  nonceWindowMs?: number;
 }
 
 /** A file part of a multipart request. */
@@ -125,15 +130,18 @@ export interface RecordedCall {
   headers: { authorization?: string; contentType?: string; userAgent?: string; auditLogReason?: string };
   /** Date.now() when the request arrived. */
   at: number;
-  /** HTTP status answered; 0 when the fake hung or dropped the request. */
+  /** HTTP status answered; 0 when the fake hung, dropped or held the request (nothing was answered). */
   status: number;
   /** The injected fault that answered this call, if any. */
   fault: RestFaultKind | null;
+  /** The body answered; for a `hold` fault, the one withheld (the request was applied). */
   responseBody: unknown;
+  /** `hold` fault only: the status withheld. */
+  heldStatus?: number;
 }
 
 /** The kinds of injected REST faults. */
-export type RestFaultKind = 'rateLimit' | 'status' | 'hang' | 'drop';
+export type RestFaultKind = 'rateLimit' | 'status' | 'hang' | 'drop' | 'hold';
 
 /** Selects requests for a fault: every criterion given must match. */
 export interface RequestMatcher {

@@ -113,6 +113,7 @@ export function validateMessageBody(raw: unknown, creating: boolean, fileCount =
   const body = asObj(raw);
   const form = new FormErrors();
   form.maxLength(['content'], body.content, 2000);
+  if (creating) form.maxLength(['nonce'], body.nonce, 25);
   validateEmbeds(form, asArray(body.embeds));
   validateComponents(form, asArray(body.components), typeof body.flags === 'number' ? body.flags : 0);
   const allowed = asObj(body.allowed_mentions);

@@ -22,6 +22,27 @@ export interface BullMqQueueOptions {
   /** An enqueue that Redis does not acknowledge within this fails (the webhook then answers 503). */
   operationTimeoutMs: number;
   closeTimeoutMs: number;
+  /**
+   * Stalled jobs (held by a worker that died): lock time, stalled-check interval and how often a job may stall
+   * (see `NotificationOptions`). Unset: BullMQ's defaults (30 s, 30 s, 1).
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  maxStalledCount?: number;
+}
+
+/** Refuses stalled-job settings BullMQ would misbehave with (it checks only some of them, and only at `start`). */
+function checkStalledSettings(options: BullMqQueueOptions): void {
+  const positive = (name: 'lockDurationMs' | 'stalledIntervalMs') => {
+    const value = options[name];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      throw new Error(`Delivery queue: ${name} must be a positive integer (got ${value})`);
+  };
+  positive('lockDurationMs');
+  positive('stalledIntervalMs');
+  const count = options.maxStalledCount;
+  if (count !== undefined && !(Number.isInteger(count) && count >= 0))
+    throw new Error(`Delivery queue: maxStalledCount must be an integer ≥ 0 (got ${count})`);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -50,6 +71,7 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
     private readonly options: BullMqQueueOptions,
   ) {
     super();
+    checkStalledSettings(options);
     this.queue = new Queue(options.name, { connection: producer, prefix: options.prefix });
     this.queue.on('error', (err) => this.log.error({ err: err.message }, 'Queue error'));
   }
@@ -90,6 +112,12 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
         connection: this.workerConnection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
+        // Spread only when set: an explicit `undefined` would replace BullMQ's defaults.
+        ...(this.options.lockDurationMs !== undefined && { lockDuration: this.options.lockDurationMs }),
+        ...(this.options.stalledIntervalMs !== undefined && {
+          stalledInterval: this.options.stalledIntervalMs,
+        }),
+        ...(this.options.maxStalledCount !== undefined && { maxStalledCount: this.options.maxStalledCount }),
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
             nextRunDelayMs(this.options.policy, attemptsMade, err),
