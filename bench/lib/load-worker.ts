@@ -1,10 +1,14 @@
 /**
- * Runs one autocannon load in its own process (so the load generator does not share the service's event loop)
- * and sends back throughput, exact latency percentiles and status counts. Started by `runLoad` below.
+ * Runs one load in its own process (so the load generator does not share the service's event loop) and sends back
+ * throughput, exact latency percentiles and status counts. Started by `runLoad` below. A closed loop (as fast as
+ * answered) is autocannon's; an open loop (`rate`) is `openLoop` below.
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { Client } from 'undici';
 import { summarize } from './report';
 
 export interface LoadSpec {
@@ -13,7 +17,10 @@ export interface LoadSpec {
   seconds: number;
   /** Bearer tokens handed out round-robin, one per request (empty: no Authorization header). */
   tokensFile?: string;
-  /** Requests per second across all connections (autocannon `overallRate`); unset: as fast as answered. */
+  /**
+   * Open loop: requests per second across all connections, each connection a client sending at random (Poisson)
+   * moments; unset: closed loop, as fast as answered.
+   */
   rate?: number;
 }
 
@@ -45,10 +52,96 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
+/**
+ * `spec.connections` clients, each with one keep-alive connection (opened before the clock starts), each sending
+ * its requests at exponentially distributed intervals: together a Poisson stream at `spec.rate`, as independent
+ * users are. autocannon's `overallRate` releases every connection's share at the same instant each second, a
+ * synchronised burst that measures its own queue. A request waits while its connection is busy; its latency runs
+ * from the moment it was due, so a slow answer is not hidden by the requests it delayed.
+ */
+async function openLoop(spec: LoadSpec & { rate: number }, tokens: string[]): Promise<LoadResult> {
+  const url = new URL(spec.url);
+  const path = `${url.pathname}${url.search}`;
+  const clients = Array.from(
+    { length: spec.connections },
+    () => new Client(url.origin, { pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 }),
+  );
+  await Promise.all(
+    clients.map((client) =>
+      client.request({ method: 'GET', path: '/health/live' }).then((r) => r.body.dump()),
+    ),
+  );
+  const meanGapMs = (1_000 * spec.connections) / spec.rate;
+  const gap = () => -Math.log(1 - Math.random()) * meanGapMs;
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let errors = 0;
+  let timeouts = 0;
+  let next = 0;
+  const start = performance.now();
+  const end = start + spec.seconds * 1_000;
+  await Promise.all(
+    clients.map(async (client) => {
+      const pending: Array<Promise<void>> = [];
+      for (let due = start + gap(); due < end; due += gap()) {
+        const wait = due - performance.now();
+        if (wait > 1) await sleep(wait);
+        const headers = tokens.length ? { authorization: `Bearer ${tokens[next++ % tokens.length]}` } : {};
+        pending.push(
+          client.request({ method: 'GET', path, headers }).then(
+            async (res) => {
+              await res.body.dump();
+              latencies.push(performance.now() - due);
+              statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            },
+            (err: { code?: string }) => {
+              if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') timeouts++;
+              else errors++;
+            },
+          ),
+        );
+      }
+      await Promise.all(pending);
+    }),
+  );
+  await Promise.all(clients.map((client) => client.close()));
+  return result(latencies, statuses, spec.seconds, errors, timeouts);
+}
+
+function result(
+  latencies: number[],
+  statuses: Map<number, number>,
+  seconds: number,
+  errors: number,
+  timeouts: number,
+): LoadResult {
+  const s = summarize(latencies);
+  const count = (pred: (status: number) => boolean) =>
+    [...statuses].filter(([k]) => pred(k)).reduce((sum, [, v]) => sum + v, 0);
+  return {
+    requests: s.n,
+    rps: Math.round(s.n / seconds),
+    p50: s.p50,
+    p95: s.p95,
+    p99: s.p99,
+    max: s.max,
+    status2xx: count((k) => k >= 200 && k < 300),
+    status429: count((k) => k === 429),
+    otherStatus: count((k) => (k < 200 || k >= 300) && k !== 429),
+    errors,
+    timeouts,
+  };
+}
+
 async function main(spec: LoadSpec): Promise<void> {
   const tokens: string[] = spec.tokensFile
     ? (JSON.parse(readFileSync(spec.tokensFile, 'utf8')) as string[])
     : [];
+  if (spec.rate) {
+    const out = await openLoop({ ...spec, rate: spec.rate }, tokens);
+    process.send?.(out, () => process.exit(0));
+    return;
+  }
   let next = 0;
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
@@ -57,7 +150,6 @@ async function main(spec: LoadSpec): Promise<void> {
     connections: spec.connections,
     duration: spec.seconds,
     timeout: 10,
-    ...(spec.rate ? { overallRate: spec.rate } : {}),
     requests: [
       {
         method: 'GET',
@@ -73,23 +165,8 @@ async function main(spec: LoadSpec): Promise<void> {
     latencies.push(responseTime);
     statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
   });
-  const result = await instance;
-  const s = summarize(latencies);
-  const count = (pred: (status: number) => boolean) =>
-    [...statuses].filter(([k]) => pred(k)).reduce((sum, [, v]) => sum + v, 0);
-  const out: LoadResult = {
-    requests: s.n,
-    rps: Math.round(s.n / spec.seconds),
-    p50: s.p50,
-    p95: s.p95,
-    p99: s.p99,
-    max: s.max,
-    status2xx: count((k) => k >= 200 && k < 300),
-    status429: count((k) => k === 429),
-    otherStatus: count((k) => (k < 200 || k >= 300) && k !== 429),
-    errors: result.errors,
-    timeouts: result.timeouts,
-  };
+  const done = await instance;
+  const out = result(latencies, statuses, spec.seconds, done.errors, done.timeouts);
   process.send?.(out, () => process.exit(0));
 }
 

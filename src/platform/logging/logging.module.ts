@@ -84,11 +84,16 @@ export class LoggingModule {
               },
               formatters: {
                 level: (label) => ({ level: label }),
-                log: (obj) => redactor.redact(obj) as Record<string, unknown>,
+                log: (obj) => redactor.redactRecord(obj),
               },
               hooks: {
                 logMethod(args, method) {
-                  method.apply(this, args.map((a) => redactor.redact(a)) as Parameters<typeof method>);
+                  const scrubbed = args.map((a) =>
+                    a !== null && typeof a === 'object' && !Array.isArray(a) && !(a instanceof Error)
+                      ? redactor.redactRecord(a as Record<string, unknown>)
+                      : redactor.redact(a),
+                  );
+                  method.apply(this, scrubbed as Parameters<typeof method>);
                 },
               },
             },

@@ -1,3 +1,5 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { REDACTED, Redactor } from './redaction';
 
 describe('Redactor', () => {
@@ -57,5 +59,25 @@ describe('Redactor', () => {
     const out = JSON.stringify(r.redact(cyclic));
     expect(out).not.toContain('admin-secret-123');
     expect(out).toContain('[Circular]');
+  });
+
+  it('leaves raw HTTP request and response objects under req/res to their serializers, scrubbing the rest', () => {
+    const req = new IncomingMessage(new Socket());
+    req.headers.authorization = 'Bearer admin-secret-123';
+    const res = new ServerResponse(req);
+    const walk = jest.spyOn(r, 'redact');
+    const out = r.redactRecord({ req, res, responseTime: 3, note: 'admin-secret-123' });
+    expect(out.req).toBe(req);
+    expect(out.res).toBe(res);
+    expect(out).toMatchObject({ responseTime: 3, note: REDACTED });
+    // The HTTP objects were never walked (only the record without them was).
+    expect(walk.mock.calls.some(([value]) => value === req || value === res)).toBe(false);
+    walk.mockRestore();
+    // A plain object under the same keys is not a raw HTTP object: scrubbed as usual.
+    expect(r.redactRecord({ req: { headers: { authorization: 'x' } } })).toEqual({
+      req: { headers: { authorization: REDACTED } },
+    });
+    const clean = { msg: 'ok' };
+    expect(r.redactRecord(clean)).toBe(clean);
   });
 });
