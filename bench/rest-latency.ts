@@ -122,22 +122,22 @@ async function run(): Promise<void> {
   const limited = await runLoad({ url: list, connections: 100, seconds: SECONDS, tokensFile: tokenFile(1) });
   rows.push(row('GET …/meetings, one token (rate-limited path)', 100, limited));
 
-  const worst = Math.max(
-    ...rows
-      .slice(0, CONNECTIONS.length * 2)
-      .filter((_, i) => i % 2 === 1)
-      .map((r) => Number(r['p95 ms'])),
-  );
+  const verdict = (p95: number) =>
+    `${p95 < TARGET_P95_MS ? 'meets' : 'misses'} the seed target < ${TARGET_P95_MS} ms, margin ${(TARGET_P95_MS / p95).toFixed(1)}×`;
+  const closedRows = rows.filter((r) => String(r.route).startsWith('GET /api/v1/guilds/'));
   const openRow = rows.find((r) => String(r.route).includes('offered'));
   report('rest-latency', 'REST: meetings list vs bare NestJS route', rows, [
     ...(openRow
       ? [
-          `Open loop: ${OPEN_CONNECTIONS} connections offering ${openRate} req/s in all${OPEN_RATE === 'half' ? ' (half the closed-loop throughput above)' : ''} → p95 ${Number(openRow['p95 ms']).toFixed(1)} ms (margin ${(TARGET_P95_MS / Number(openRow['p95 ms'])).toFixed(1)}× against ${TARGET_P95_MS} ms).`,
+          `Open loop: ${OPEN_CONNECTIONS} connections offering ${openRate} req/s in all${OPEN_RATE === 'half' ? ' (half the closed-loop throughput above)' : ''} → p95 ${Number(openRow['p95 ms']).toFixed(1)} ms (${verdict(Number(openRow['p95 ms']))}).`,
         ]
       : []),
     `${SECONDS} s per row after a 3 s warm-up; autocannon in a child process; in-memory storage, sandbox Kaltura.`,
     `Meetings route driven with ${TOKENS_PER_RUN} fresh tokens per row, round-robin (each far below 120 req/min).`,
-    `Seed target API p95 < ${TARGET_P95_MS} ms → worst meetings p95 ${worst.toFixed(1)} ms: ${worst < TARGET_P95_MS ? 'meets' : 'misses'} it (margin ${(TARGET_P95_MS / worst).toFixed(1)}×).`,
+    ...closedRows.map(
+      (r) =>
+        `Closed loop, ${r.connections} connections: meetings p95 ${Number(r['p95 ms']).toFixed(1)} ms (${verdict(Number(r['p95 ms']))}); a saturated closed loop queues about connections ÷ throughput = ${Math.round((1_000 * Number(r.connections)) / Number(r['req/s']))} ms.`,
+    ),
   ]);
   await bench.close();
   rmSync(dir, { recursive: true, force: true });
