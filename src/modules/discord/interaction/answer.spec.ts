@@ -1,6 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import { StubInteraction } from '../../../../test/discord/support/interaction-stubs';
-import { answerEphemeral } from './answer';
+import { BEHIND_AFTER_CREATION_MS, answerEphemeral } from './answer';
 
 const vic = { userId: '200000000000000002', displayName: 'Vic' };
 const after = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
@@ -42,6 +42,40 @@ describe('answerEphemeral', () => {
     const how = await answerEphemeral(interaction.asAny, () => after(200, { content: 'link' }), 1_500);
     expect(how).toBe('deferred');
     expect(interaction.calls.map((c) => c.method)).toEqual(['deferReply', 'editReply']);
+  });
+
+  it('defers before any work when the interaction arrives 1 s or more after Discord created it', async () => {
+    const interaction = new StubInteraction('command', vic, 'kaltura-join');
+    interaction.createdTimestamp = Date.now() - BEHIND_AFTER_CREATION_MS;
+    const order: string[] = [];
+    const defer = interaction.deferReply.bind(interaction);
+    interaction.deferReply = async (payload) => {
+      order.push('defer');
+      return defer(payload);
+    };
+    const how = await answerEphemeral(
+      interaction.asAny,
+      async () => {
+        order.push('work');
+        return { content: 'link' }; // ready at once: on time it would have been the callback
+      },
+      1_500,
+    );
+    expect(how).toBe('deferred');
+    expect(order).toEqual(['defer', 'work']);
+    expect(interaction.calls).toEqual([
+      { method: 'deferReply', payload: { flags: MessageFlags.Ephemeral } },
+      { method: 'editReply', payload: { content: 'link' } },
+    ]);
+  });
+
+  it('behind, an error from the work comes after the deferral (the exception filter edits the reply)', async () => {
+    const interaction = new StubInteraction('command', vic, 'kaltura-join');
+    interaction.createdTimestamp = Date.now() - 2_500;
+    await expect(
+      answerEphemeral(interaction.asAny, () => failAfter(5, new Error('Kaltura down')), 1_500),
+    ).rejects.toThrow('Kaltura down');
+    expect(interaction.calls.map((c) => c.method)).toEqual(['deferReply']);
   });
 
   it('lets an early error through untouched (the exception filter replies), with nothing sent', async () => {

@@ -9,6 +9,13 @@ import {
 export const ANSWER_BUDGET_MS = 1_500;
 /** Never later than this after Discord created the interaction, whatever our clock says about the receipt. */
 const LATEST_AFTER_CREATION_MS = 2_000;
+/**
+ * An interaction that reaches its handler this long after Discord created it is deferred before any work: the
+ * process is behind (a crowd, a stalled event loop) and the cheap acknowledgement must go out while it still can.
+ * A clock ahead of Discord's by this much only makes every answer a deferral, as it was before answers were sent
+ * in the callback.
+ */
+export const BEHIND_AFTER_CREATION_MS = 1_000;
 
 type EphemeralReply = Omit<InteractionReplyOptions, 'flags' | 'withResponse' | 'fetchReply'> &
   InteractionEditReplyOptions;
@@ -21,14 +28,21 @@ type EphemeralReply = Omit<InteractionReplyOptions, 'flags' | 'withResponse' | '
  * exception filter answers it (a reply before the deferral, an edit after).
  *
  * The deadline is the earlier of receipt + `budgetMs` and creation (from the snowflake) + 2 s, so neither a slow
- * gateway nor a skewed clock can push the acknowledgement past Discord's deadline.
+ * gateway nor a skewed clock can push the acknowledgement past Discord's deadline. An interaction already 1 s old
+ * on arrival is deferred at once: under a crowd the event loop is behind, and a timer set now would fire late.
  */
 export async function answerEphemeral(
   interaction: RepliableInteraction,
   work: () => Promise<EphemeralReply>,
   budgetMs = ANSWER_BUDGET_MS,
 ): Promise<'replied' | 'deferred'> {
-  const deadline = Math.min(Date.now() + budgetMs, interaction.createdTimestamp + LATEST_AFTER_CREATION_MS);
+  const now = Date.now();
+  if (now - interaction.createdTimestamp >= BEHIND_AFTER_CREATION_MS) {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply(await work());
+    return 'deferred';
+  }
+  const deadline = Math.min(now + budgetMs, interaction.createdTimestamp + LATEST_AFTER_CREATION_MS);
   const pending = work();
   // Observed below on both paths; this only keeps a rejection after a failed deferral from going unhandled.
   pending.catch(() => undefined);
