@@ -3,7 +3,6 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
-import Redis from 'ioredis';
 import type { APIMessage } from 'discord-api-types/v10';
 import { AccessTokenService } from '../../src/modules/auth';
 import type { NotificationOptions } from '../../src/modules/notification';
@@ -13,7 +12,7 @@ import { FakeDiscord, type RecordedCall, fakeSnowflake, snowflakeForShard } from
 import { WEBHOOK_PATH, WEBHOOK_SECRET, recordingReady, tempConfigDir } from '../notification/support/app';
 import { eventually } from '../support/eventually';
 import { BUILT_MAIN, freePort } from '../support/process';
-import { redisUrlForDb, requireRedis } from '../support/redis';
+import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
 
 jest.setTimeout(60_000);
 
@@ -125,11 +124,8 @@ describe('faults: the process killed (SIGKILL) mid-delivery (BullMQ on Redis)', 
     const builtOptions = join(BUILT_MAIN, '..', 'modules', 'notification', 'notification.options.js');
     if (!readFileSync(builtOptions, 'utf8').includes('lockDurationMs'))
       throw new Error('dist/ predates the stalled-job options: run `npx nest build`');
-    available = await requireRedis();
+    available = await requireEmptyRedisDb(REDIS_DB);
     if (!available) return;
-    const redis = new Redis(redisUrlForDb(REDIS_DB));
-    await redis.flushdb();
-    await redis.quit();
     fake = new FakeDiscord({
       guilds: [{ id: guildId, name: 'Kill guild', channels: [{ id: channel, name: 'general' }] }],
     });

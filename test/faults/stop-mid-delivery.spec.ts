@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../fakes/discord';
 import {
   type NotificationTestApp,
@@ -11,7 +10,7 @@ import {
   tempConfigDir,
   testOptions,
 } from '../notification/support/app';
-import { redisUrlForDb, requireRedis } from '../support/redis';
+import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
 
 jest.setTimeout(60_000);
 
@@ -36,11 +35,8 @@ describe('faults: the process stopped mid-delivery (BullMQ on Redis)', () => {
     fake.channelMessages(channel).filter((m) => m.message.content.includes(needle));
 
   beforeAll(async () => {
-    available = await requireRedis();
+    available = await requireEmptyRedisDb(REDIS_DB);
     if (!available) return;
-    const redis = new Redis(redisUrlForDb(REDIS_DB));
-    await redis.flushdb();
-    await redis.quit();
     fake = new FakeDiscord({
       guilds: [{ id: guildId, name: 'Stop guild', channels: [{ id: channel, name: 'general' }] }],
     });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../fakes/discord';
-import { redisUrlForDb, requireRedis } from '../support/redis';
+import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
 import {
   NotificationTestApp,
   bootNotificationApp,
@@ -30,11 +29,8 @@ describe('durable delivery with the Redis (BullMQ) queue', () => {
   const options = testOptions({ queuePrefix: `kd:notification:restart-${randomUUID()}` });
 
   beforeAll(async () => {
-    available = await requireRedis();
+    available = await requireEmptyRedisDb(REDIS_DB);
     if (!available) return;
-    const redis = new Redis(redisUrlForDb(REDIS_DB));
-    await redis.flushdb();
-    await redis.quit();
     fake = new FakeDiscord({
       guilds: [{ id: guildId, name: 'Restart guild', channels: [{ id: channel, name: 'general' }] }],
     });

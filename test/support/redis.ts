@@ -1,4 +1,5 @@
 import net from 'node:net';
+import Redis from 'ioredis';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -37,4 +38,19 @@ export function redisUrlForDb(db: number, url = TEST_REDIS_URL): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
   return u.toString();
+}
+
+/**
+ * `requireRedis`, then empties the suite's own database (`redisUrlForDb(db)`) so that a previous run's jobs and
+ * keys cannot leak in. False when Redis is absent outside CI (the suite skips).
+ */
+export async function requireEmptyRedisDb(db: number, url = TEST_REDIS_URL): Promise<boolean> {
+  if (!(await requireRedis(url))) return false;
+  const redis = new Redis(redisUrlForDb(db, url));
+  try {
+    await redis.flushdb();
+  } finally {
+    await redis.quit();
+  }
+  return true;
 }
