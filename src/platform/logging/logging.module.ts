@@ -84,9 +84,9 @@ export class LoggingModule {
               },
               formatters: {
                 level: (label) => ({ level: label }),
-                log: (obj) => redactor.redactRecord(obj),
               },
               hooks: {
+                // Every log call, pino-http's and the Nest logger's included, passes through here, once.
                 logMethod(args, method) {
                   const scrubbed = args.map((a) =>
                     a !== null && typeof a === 'object' && !Array.isArray(a) && !(a instanceof Error)
