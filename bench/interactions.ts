@@ -96,6 +96,7 @@ async function run(): Promise<void> {
     });
     const handles: InteractionHandle[] = [];
     const cpuBefore = service.cpuMs();
+    const kalturaBefore = kaltura.requests.length;
     const t0 = Date.now();
     for (let i = 0; i < members.length; i++) {
       if (rate) {
@@ -135,6 +136,7 @@ async function run(): Promise<void> {
       answers = handles.map((h) => h.responses());
     }
     const cpuMs = service.cpuMs() - cpuBefore;
+    const kalturaRequests = kaltura.requests.length - kalturaBefore;
     if (level === 50) continue;
 
     const ack = summarize(acks.flatMap((a) => (a ? [a.elapsedMs] : [])));
@@ -152,6 +154,7 @@ async function run(): Promise<void> {
       arrival: rate ? `${rate}/s` : 'burst',
       'dispatch ms': dispatchMs,
       'service CPU ms/join': Math.round((cpuMs / level) * 100) / 100,
+      'Kaltura requests': kalturaRequests,
     };
     rows.push({
       ...base,
@@ -177,7 +180,7 @@ async function run(): Promise<void> {
   notes.push(
     `The service (dist/main.js, NODE_ENV=production, logs at ${process.env.BENCH_LOG_LEVEL ?? 'info'} into a file) in its own process; fake Discord, fake Kaltura and this driver in another. One guild, one running meeting, in-memory storage.`,
     `Steady row: ${STEADY_MEMBERS} members arriving at ${STEADY_RATE}/s. Burst rows: dispatches in waves of ${WAVE} back to back (a setImmediate between waves), all in flight together; new members per level.`,
-    `"answered at once": callbacks that carried the link (type 4) instead of a deferral (type 5). "service CPU ms/join": the service process's user+system CPU over the level, divided by the joins.`,
+    `"answered at once": callbacks that carried the link (type 4) instead of a deferral (type 5). "service CPU ms/join": the service process's user+system CPU over the level, divided by the joins. "Kaltura requests": HTTP requests the fake Kaltura received during the row (new members' user.add calls, batched into multirequests of up to 25).`,
     `Discord's deadline for the callback: ${ACK_DEADLINE_MS} ms. Seed target: 1,000+ concurrent users per instance. Peak RSS of the service: ${service.peakRssMiB()} MiB.`,
   );
   report(

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { ValidationFailedError } from '../../src/platform/errors';
-import { KalturaClientAdapter, KsType, parseKs } from '../../src/modules/kaltura';
+import {
+  KALTURA_USER_BATCH_MAX,
+  KalturaClientAdapter,
+  KalturaUnavailableError,
+  KsType,
+  parseKs,
+} from '../../src/modules/kaltura';
 import { KALTURA_MAX_SOCKETS } from '../../src/modules/kaltura/kaltura-transport';
 import { FakeKaltura } from '../fakes/kaltura';
 import { KAF_URL, RecordingMetrics, adapterFor, rejectionOf } from './support';
@@ -225,14 +231,73 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
       fake.setLatency(20);
       const before = fake.connectionsOpened;
       await Promise.all(
-        Array.from({ length: 200 }, (_, i) =>
-          adapter.ensureUser({ id: `discord_crowd${i}`, displayName: 'C' }),
-        ),
+        Array.from({ length: 200 }, () => adapter.getRoom({ resourceId: 404, eventId: 405 })),
       );
-      expect(fake.callsTo('user', 'add')).toHaveLength(200);
+      expect(fake.requests).toHaveLength(200);
       const opened = fake.connectionsOpened - before;
       expect(opened).toBeGreaterThan(1);
       expect(opened).toBeLessThanOrEqual(KALTURA_MAX_SOCKETS);
+    });
+
+    it('a lone call is a plain user.add, not a multirequest', async () => {
+      await adapter.ensureUser({ id: 'discord_alone', displayName: 'A' });
+      expect(fake.requests.map((r) => r.target)).toEqual(['user.add']);
+    });
+
+    it(`a crowd of new members shares multirequests of at most ${KALTURA_USER_BATCH_MAX} users`, async () => {
+      fake.seedUser({ id: 'discord_crowd7' });
+      const crowd = Array.from({ length: 60 }, (_, i) => `discord_crowd${i}`);
+      await Promise.all(crowd.map((id) => adapter.ensureUser({ id, displayName: `Member ${id}` })));
+
+      expect(fake.requests.map((r) => r.target)).toEqual(['multirequest', 'multirequest', 'multirequest']);
+      const adds = fake.callsTo('user', 'add');
+      expect(adds.map((c) => c.multirequestIndex)).toEqual([
+        ...Array(25).keys(),
+        ...Array(25).keys(),
+        ...Array(10).keys(),
+      ]);
+      expect(adds.map((c) => (c.params.user as { id: string }).id)).toEqual(crowd);
+      expect(adds.filter((c) => c.error).map((c) => c.error)).toEqual(['DUPLICATE_USER_BY_ID']);
+      for (const id of crowd) expect(fake.user(id)).toBeDefined();
+      expect(fake.user('discord_crowd3')).toMatchObject({ firstName: 'Member discord_crowd3' });
+    });
+
+    it('counts a batch whose only exceptions are DUPLICATE_USER_BY_ID as a success', async () => {
+      const metrics = new RecordingMetrics();
+      const counted = adapterFor(fake, { metrics });
+      fake.seedUser({ id: 'discord_known' });
+      await Promise.all(
+        ['discord_known', 'discord_new'].map((id) => counted.ensureUser({ id, displayName: 'M' })),
+      );
+      expect(metrics.seen.map((s) => [s.service, s.action, s.outcome])).toEqual([
+        ['multirequest', 'ensureUsers', 'success'],
+      ]);
+    });
+
+    it("fails only the member whose slot Kaltura refused; the others' calls succeed", async () => {
+      fake.refuseAction('user.add', 'USER_BLOCKED', (p) => (p.user as { id?: string }).id === 'discord_b');
+      const results = await Promise.allSettled(
+        ['discord_a', 'discord_b', 'discord_c'].map((id) => adapter.ensureUser({ id, displayName: 'M' })),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+        code: 'KALTURA_REJECTED',
+      });
+      expect(fake.requests).toHaveLength(1);
+      expect(fake.user('discord_a')).toBeDefined();
+      expect(fake.user('discord_b')).toBeUndefined();
+    });
+
+    it('rejects every member of a batch with KalturaUnavailableError when its request fails for good', async () => {
+      fake.failNextRequests(10);
+      const results = await Promise.allSettled(
+        ['discord_x', 'discord_y'].map((id) => adapter.ensureUser({ id, displayName: 'M' })),
+      );
+      for (const r of results) {
+        expect(r.status).toBe('rejected');
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(KalturaUnavailableError);
+      }
+      expect(fake.requests.map((r) => r.target)).toEqual(['multirequest', 'multirequest', 'multirequest']);
     });
 
     it('refuses an invalid id before calling Kaltura', async () => {

@@ -16,7 +16,7 @@ export type {
 } from './kaltura.port';
 export { KalturaPort } from './kaltura.port';
 export { KalturaModule, createKalturaPort } from './kaltura.module';
-export { KalturaClientAdapter } from './kaltura-client.adapter';
+export { KALTURA_USER_BATCH_MAX, KalturaClientAdapter } from './kaltura-client.adapter';
 export type { KalturaClientAdapterOptions, KalturaConnection } from './kaltura-client.adapter';
 export { KalturaSandboxAdapter, SANDBOX_LAUNCH_PATH } from './kaltura-sandbox.adapter';
 export type { SandboxRoom } from './kaltura-sandbox.adapter';

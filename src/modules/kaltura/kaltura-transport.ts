@@ -183,13 +183,17 @@ export class KalturaTransport {
     );
   }
 
-  /** Several actions in one multirequest; later ones may refer to earlier results as `{1:result:id}`. */
+  /**
+   * Several actions in one multirequest; later ones may refer to earlier results as `{1:result:id}`.
+   * @param opts.expectedCodes slot exceptions that are an answer, not a failure: the call still counts as a
+   *   `success` in the metrics when they are the only ones.
+   */
   batch(
     action: string,
     build: () => kaltura.RequestBuilder[],
-    opts: { idempotent: boolean },
+    opts: { idempotent: boolean; expectedCodes?: readonly string[] },
   ): Promise<SlotResult[]> {
-    const label = { service: 'multirequest', action };
+    const label = { service: 'multirequest', action, expectedCodes: opts.expectedCodes };
     return this.withAdminKs(
       async (ks) => {
         const raw = await this.resilient(label, opts.idempotent, 'array', () => {
@@ -253,7 +257,9 @@ export class KalturaTransport {
       const shapeOk =
         expect === 'array' ? Array.isArray(result) : typeof result === 'object' && result !== null;
       if (!shapeOk) throw new KalturaTransportFault('bad_response', false, false, 'unexpected response body');
-      if (Array.isArray(result) && result.some(isApiException)) outcome = 'kaltura_error';
+      const failedSlot = (value: unknown) =>
+        isApiException(value) && !label.expectedCodes?.includes(value.code);
+      if (Array.isArray(result) && result.some(failedSlot)) outcome = 'kaltura_error';
       return result;
     } catch (raw) {
       const fault =

@@ -13,6 +13,8 @@ export interface DispatchContext {
   calls: FakeKalturaCall[];
   /** Consumes the one-shot INVALID_KS switch for a request carrying `ks`. */
   takeInvalidKs: (service: string, action: string, ks: unknown) => boolean;
+  /** The API exception code a `refuseAction` switch answers this action with, if any. */
+  refusal: (service: string, action: string, params: Params) => string | undefined;
 }
 
 /** Runs api_v3 requests against the store: KS checks, multirequest references, call recording. */
@@ -72,6 +74,8 @@ export class FakeDispatcher {
     this.ctx.calls.push(call);
     try {
       if (!KS_EXEMPT.has(`${service}.${action}`)) call.ks = this.verify(ks, forceInvalidKs, service, action);
+      const refused = this.ctx.refusal(service, action, params);
+      if (refused) throw new FakeApiError(refused, `Refused by the test (${refused})`);
       return this.ctx.store().run(service, action, params);
     } catch (error) {
       if (error instanceof FakeApiError) call.error = error.code;

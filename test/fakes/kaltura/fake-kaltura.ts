@@ -1,6 +1,6 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { parseParams } from './api-params';
+import { Params, parseParams } from './api-params';
 import { FakeDispatcher } from './fake-kaltura.dispatch';
 import { FakeKalturaStore } from './fake-kaltura.store';
 import {
@@ -50,6 +50,7 @@ export class FakeKaltura {
   private failureStatus = 503;
   private resetsLeft = 0;
   private invalidKsLeft = 0;
+  private refusals: Array<{ target: string; code: string; when: (params: Params) => boolean }> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly dispatcher: FakeDispatcher;
 
@@ -65,6 +66,8 @@ export class FakeKaltura {
       store: () => this.store,
       calls: this.calls,
       takeInvalidKs: (service, action, ks) => this.takeInvalidKs(service, action, ks),
+      refusal: (service, action, params) =>
+        this.refusals.find((r) => r.target === `${service}.${action}` && r.when(params))?.code,
     });
   }
 
@@ -122,6 +125,14 @@ export class FakeKaltura {
     this.invalidKsLeft = 1;
   }
 
+  /**
+   * Answers every `service.action` (as on the wire, e.g. `user.add`) whose params match `when` with the API
+   * exception `code` instead of running it; in a multirequest only the matching slots fail.
+   */
+  refuseAction(target: string, code: string, when: (params: Params) => boolean = () => true): void {
+    this.refusals.push({ target, code, when });
+  }
+
   /** Stops listening: connections are refused until `goUp`. */
   async goDown(): Promise<void> {
     await this.stop();
@@ -138,6 +149,7 @@ export class FakeKaltura {
     this.failuresLeft = 0;
     this.resetsLeft = 0;
     this.invalidKsLeft = 0;
+    this.refusals = [];
   }
 
   /** Forgets recorded calls and requests. */
