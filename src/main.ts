@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
-import { gracefulShutdown } from './platform/http';
+import { gracefulShutdown, listen } from './platform/http';
 import { SettingsError, loadSettings, startupReport } from './platform/settings';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createApp(settings);
-  await app.listen(settings.http.port);
+  await listen(app, settings.http.port);
 
   const logger = new Logger('bootstrap');
   const report = startupReport(settings);

@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PermissionFlagsBits } from 'discord.js';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/platform/http';
+import { configureApp, listen } from '../../src/platform/http';
 import { loadSettings, type Settings } from '../../src/platform/settings';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../../test/fakes/discord';
 import { FakeKaltura } from '../../test/fakes/kaltura';
@@ -106,7 +106,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     { bufferLogs: true, bodyParser: false, abortOnError: false },
   );
   configureApp(app, settings);
-  await app.listen(0, '127.0.0.1');
+  await listen(app, 0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   if (discord) {
     await discord.waitForCall(

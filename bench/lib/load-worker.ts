@@ -166,7 +166,8 @@ async function main(spec: LoadSpec): Promise<void> {
     statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
   });
   const done = await instance;
-  const out = result(latencies, statuses, spec.seconds, done.errors, done.timeouts);
+  // autocannon counts a timeout in `errors` too.
+  const out = result(latencies, statuses, spec.seconds, done.errors - done.timeouts, done.timeouts);
   process.send?.(out, () => process.exit(0));
 }
 

@@ -7,6 +7,7 @@ import { createApp } from '../../src/bootstrap';
 import { MeetingsService } from '../../src/modules/meetings';
 import type { Meeting } from '../../src/modules/meetings';
 import { signWebhookBody } from '../../src/modules/notification';
+import { listen } from '../../src/platform/http';
 import { loadSettings } from '../../src/platform/settings';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../../test/fakes/discord';
 
@@ -47,7 +48,7 @@ export async function startNotificationBench(redisUrl?: string): Promise<Notific
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
   const app = await createApp(settings, { logStream: quiet });
-  await app.listen(0, '127.0.0.1');
+  await listen(app, 0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const meeting = await app.get(MeetingsService).create({
     guildId,

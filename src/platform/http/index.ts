@@ -1,2 +1,3 @@
 export * from './configure-app';
 export * from './shutdown';
+export * from './listen';
