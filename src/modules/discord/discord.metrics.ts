@@ -12,7 +12,8 @@ export const DISCORD_METRICS = {
 const DISCORD_EPOCH = 1420070400000n;
 
 export type InteractionKind = 'command' | 'button' | 'autocomplete';
-export type InteractionOutcome = 'ok' | 'refused' | 'failed' | 'bug';
+/** `expired`: too old to acknowledge when its handler was reached, or Discord answered 10062; nothing sent. */
+export type InteractionOutcome = 'ok' | 'refused' | 'failed' | 'bug' | 'expired';
 
 export function discordMetricProviders(): Provider[] {
   return [

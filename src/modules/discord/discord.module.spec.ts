@@ -1,9 +1,10 @@
 import { Catch, ExceptionFilter, Injectable, UseFilters } from '@nestjs/common';
-import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
+import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA } from '@nestjs/common/constants';
 import { NecordModule } from 'necord';
 import { loadSettings } from '../../platform/settings';
-import { DiscordGatewayOffNotice, DiscordModule, withDiscordErrorHandling } from './discord.module';
+import { DiscordGatewayOffNotice, DiscordModule, withDiscordHandling } from './discord.module';
 import { DiscordExceptionFilter } from './interaction/discord-exception.filter';
+import { InteractionDeadlineGuard } from './interaction/interaction-deadline';
 
 @Catch()
 class OwnFilter implements ExceptionFilter {
@@ -31,14 +32,17 @@ describe('DiscordModule', () => {
     @Injectable()
     @UseFilters(OwnFilter)
     class Own {}
-    withDiscordErrorHandling([
-      Plain,
-      { provide: 'x', useClass: ViaUseClass },
-      Own,
-      { provide: 'y', useValue: 1 },
-    ]);
+    withDiscordHandling([Plain, { provide: 'x', useClass: ViaUseClass }, Own, { provide: 'y', useValue: 1 }]);
     expect(Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, Plain)).toEqual([DiscordExceptionFilter]);
     expect(Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, ViaUseClass)).toEqual([DiscordExceptionFilter]);
     expect(Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, Own)).toEqual([OwnFilter]);
+  });
+
+  it('binds the interaction deadline guard to every handler class, once', () => {
+    @Injectable()
+    class Handler {}
+    withDiscordHandling([Handler]);
+    withDiscordHandling([Handler]);
+    expect(Reflect.getMetadata(GUARDS_METADATA, Handler)).toEqual([InteractionDeadlineGuard]);
   });
 });

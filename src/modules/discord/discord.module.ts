@@ -7,8 +7,9 @@ import {
   Provider,
   Type,
   UseFilters,
+  UseGuards,
 } from '@nestjs/common';
-import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
+import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA } from '@nestjs/common/constants';
 import { NecordModule } from 'necord';
 import { Settings } from '../../platform/settings';
 import { AuthModule } from '../auth';
@@ -24,6 +25,7 @@ import { DiscordMetrics, discordMetricProviders } from './discord.metrics';
 import { InteractionWebhookLane } from './interaction-webhook.lane';
 import { CommandAccessService } from './interaction/command-access.service';
 import { DiscordExceptionFilter } from './interaction/discord-exception.filter';
+import { InteractionClock, InteractionDeadlineGuard } from './interaction/interaction-deadline';
 import { ClientEventsListener } from './listeners/client-events.listener';
 import { MeetingMessageUpdater } from './listeners/meeting-message.updater';
 
@@ -36,16 +38,20 @@ export class DiscordGatewayOffNotice implements OnModuleInit {
 }
 
 /**
- * Binds `DiscordExceptionFilter` to every handler class that has no filter of its own. A global filter cannot
- * do it: the platform's HTTP filter is registered after `APP_FILTER` providers, so it would be chosen first,
- * and it leaves non-HTTP contexts alone. Factory providers cannot be bound: give those classes
- * `@UseFilters(DiscordExceptionFilter)` yourself.
+ * Binds to every handler class: `InteractionDeadlineGuard` (an interaction too old to acknowledge is dropped
+ * before any work) and, when the class has no filter of its own, `DiscordExceptionFilter`. A global filter cannot
+ * do it: the platform's HTTP filter is registered after `APP_FILTER` providers, so it would be chosen first, and
+ * it leaves non-HTTP contexts alone. Factory providers cannot be bound: give those classes
+ * `@UseGuards(InteractionDeadlineGuard)` and `@UseFilters(DiscordExceptionFilter)` yourself.
  */
-export function withDiscordErrorHandling(providers: Provider[]): Provider[] {
+export function withDiscordHandling(providers: Provider[]): Provider[] {
   for (const provider of providers) {
     const cls: Type | undefined =
       typeof provider === 'function' ? provider : 'useClass' in provider ? provider.useClass : undefined;
-    if (cls && !Reflect.hasMetadata(EXCEPTION_FILTERS_METADATA, cls)) UseFilters(DiscordExceptionFilter)(cls);
+    if (!cls) continue;
+    if (!Reflect.hasMetadata(EXCEPTION_FILTERS_METADATA, cls)) UseFilters(DiscordExceptionFilter)(cls);
+    const guards = (Reflect.getMetadata(GUARDS_METADATA, cls) as unknown[] | undefined) ?? [];
+    if (!guards.includes(InteractionDeadlineGuard)) UseGuards(InteractionDeadlineGuard)(cls);
   }
   return providers;
 }
@@ -73,10 +79,12 @@ export class DiscordModule {
         AuthModule,
       ],
       providers: [
-        ...withDiscordErrorHandling([...HANDLERS, ...CONFIG_COMMAND_PROVIDERS]),
+        ...withDiscordHandling([...HANDLERS, ...CONFIG_COMMAND_PROVIDERS]),
         ...discordMetricProviders(),
         DiscordMetrics,
         CommandAccessService,
+        InteractionClock,
+        InteractionDeadlineGuard,
         MeetingLookup,
         MeetingMessageUpdater,
         InteractionWebhookLane,

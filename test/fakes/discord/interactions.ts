@@ -141,7 +141,7 @@ export class InteractionDispatcher {
         },
       ],
     });
-    const ids = this.newIds();
+    const ids = this.newIds(input);
     const payload = {
       ...baseInteraction(this.state, scene, ids, input.locale),
       type: InteractionType.MessageComponent,
@@ -160,7 +160,7 @@ export class InteractionDispatcher {
   private command(type: InteractionType, input: SlashCommandInput & { focused?: string }): InteractionHandle {
     const scene = resolveScene(this.state, input);
     const command = this.state.findCommand(input.name, input.guildId);
-    const ids = this.newIds();
+    const ids = this.newIds(input);
     const built = buildOptions(this.state, scene, input, command);
     const payload = {
       ...baseInteraction(this.state, scene, ids, input.locale),
@@ -170,8 +170,13 @@ export class InteractionDispatcher {
     return this.dispatch(payload, { ...ids, type, input, name: input.name, commandType: 1 });
   }
 
-  private newIds(): { id: string; token: string } {
-    return { id: fakeSnowflake(), token: `aW50ZXJhY3Rpb24.${randomBytes(48).toString('base64url')}` };
+  private newIds(input: { createdAgoMs?: number }): { id: string; token: string; createdAt: number } {
+    const createdAt = Date.now() - (input.createdAgoMs ?? 0);
+    return {
+      id: fakeSnowflake(createdAt),
+      token: `aW50ZXJhY3Rpb24.${randomBytes(48).toString('base64url')}`,
+      createdAt,
+    };
   }
 
   private dispatch(
@@ -179,6 +184,7 @@ export class InteractionDispatcher {
     meta: {
       id: string;
       token: string;
+      createdAt: number;
       type: InteractionType;
       input: { guildId: string; channelId: string; userId: string };
       name: string;
@@ -200,6 +206,7 @@ export class InteractionDispatcher {
       commandType: meta.commandType,
       componentMessageId: meta.componentMessageId,
       shardId: session.shard[0],
+      createdAt: meta.createdAt,
       dispatchedAt: Date.now(),
       callback: null,
       originalMessageId: null,

@@ -117,7 +117,7 @@ function callback(ctx: RouteContext): RestResponse {
   if (!interaction || interaction.token !== ctx.params.token || interaction.expired)
     return errors.unknownInteraction();
   const now = Date.now();
-  if (ctx.state.settings.enforceAckDeadline && now - interaction.dispatchedAt > 3000)
+  if (ctx.state.settings.enforceAckDeadline && now - interaction.createdAt > 3000)
     return errors.unknownInteraction();
   if (interaction.callback) return errors.alreadyAcknowledged();
   const body = asBody(ctx.body);

@@ -37,6 +37,8 @@ export interface InteractionModel {
   /** Components: the message the component sits on. */
   componentMessageId?: string;
   shardId: number;
+  /** Discord's creation time (the snowflake's): the acknowledgement deadline counts from it. */
+  createdAt: number;
   dispatchedAt: number;
   callback: InteractionCallbackRecord | null;
   originalMessageId: string | null;

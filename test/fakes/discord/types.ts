@@ -216,6 +216,11 @@ export interface InteractionContextInput {
   userId: string;
   /** User locale; default `en-US`. */
   locale?: string;
+  /**
+   * Discord created the interaction this many ms before it is dispatched (a delivery that lagged, a replay after
+   * a resume): its snowflake says so, and the 3 s acknowledgement deadline counts from then. Default 0.
+   */
+  createdAgoMs?: number;
 }
 
 /** `sendSlashCommand` input. */

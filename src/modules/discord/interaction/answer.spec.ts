@@ -1,6 +1,8 @@
 import { MessageFlags } from 'discord.js';
 import { StubInteraction } from '../../../../test/discord/support/interaction-stubs';
-import { BEHIND_AFTER_CREATION_MS, answerEphemeral } from './answer';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { ANSWER_CONCURRENCY, BEHIND_AFTER_CREATION_MS, answerEphemeral } from './answer';
+import { InteractionClock, InteractionDeadlineGuard, InteractionExpiredError } from './interaction-deadline';
 
 const vic = { userId: '200000000000000002', displayName: 'Vic' };
 const after = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
@@ -71,7 +73,7 @@ describe('answerEphemeral', () => {
 
   it('behind, an error from the work comes after the deferral (the exception filter edits the reply)', async () => {
     const interaction = new StubInteraction('command', vic, 'kaltura-join');
-    interaction.createdTimestamp = Date.now() - 2_500;
+    interaction.createdTimestamp = Date.now() - 1_500;
     await expect(
       answerEphemeral(interaction.asAny, () => failAfter(5, new Error('Kaltura down')), 1_500),
     ).rejects.toThrow('Kaltura down');
@@ -109,6 +111,86 @@ describe('answerEphemeral', () => {
       expect(unhandled).not.toHaveBeenCalled();
     } finally {
       process.off('unhandledRejection', unhandled);
+    }
+  });
+
+  describe('taking turns', () => {
+    /** Work that finishes when the test says so. */
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      return { open, work: async () => (await opened, { content: 'link' }) };
+    };
+    const fresh = () => new StubInteraction('command', vic, 'kaltura-join');
+
+    it(`works on at most ${ANSWER_CONCURRENCY} answers at once; the next starts when one is acknowledged`, async () => {
+      const g = gate();
+      const first = Array.from({ length: ANSWER_CONCURRENCY }, () => answerEphemeral(fresh().asAny, g.work));
+      let started = false;
+      const next = answerEphemeral(fresh().asAny, async () => {
+        started = true;
+        return { content: 'link' };
+      });
+      await after(30, null);
+      expect(started).toBe(false);
+      g.open();
+      await expect(next).resolves.toBe('replied');
+      expect(started).toBe(true);
+      await Promise.all(first);
+    });
+
+    it('drops one that expired while waiting in line, without working on it or answering', async () => {
+      const g = gate();
+      const first = Array.from({ length: ANSWER_CONCURRENCY }, () => answerEphemeral(fresh().asAny, g.work));
+      const waiting = fresh();
+      waiting.createdTimestamp = Date.now() - 2_400; // arrives just in time, then waits 150 ms in line
+      let worked = false;
+      const answer = answerEphemeral(waiting.asAny, async () => {
+        worked = true;
+        return { content: 'link' };
+      });
+      await after(150, null);
+      g.open();
+      await expect(answer).rejects.toBeInstanceOf(InteractionExpiredError);
+      expect(worked).toBe(false);
+      expect(waiting.calls).toEqual([]);
+      await Promise.all(first);
+    });
+
+    it('leaves the line once deferred: slow work after a deferral does not hold the others', async () => {
+      const slow = gate();
+      const deferred = Array.from({ length: ANSWER_CONCURRENCY }, () => {
+        const behind = fresh();
+        behind.createdTimestamp = Date.now() - 1_200;
+        return answerEphemeral(behind.asAny, slow.work);
+      });
+      await expect(answerEphemeral(fresh().asAny, async () => ({ content: 'quick' }))).resolves.toBe(
+        'replied',
+      );
+      slow.open();
+      await expect(Promise.all(deferred)).resolves.toEqual(Array(ANSWER_CONCURRENCY).fill('deferred'));
+    });
+  });
+
+  it("measures age by the deadline guard's skew-corrected clock once the guard has seen the interaction", async () => {
+    const guard = new InteractionDeadlineGuard(new InteractionClock());
+    const host = (target: unknown) => {
+      const h = new ExecutionContextHost([[target], {}]);
+      h.setType('necord');
+      return h;
+    };
+    // Our clock runs 4 s ahead of Discord's: every interaction looks 4 s old by its snowflake.
+    const first = fresh4sAhead();
+    guard.canActivate(host(first));
+    const second = fresh4sAhead();
+    guard.canActivate(host(second));
+    await expect(answerEphemeral(second.asAny, async () => ({ content: 'link' }))).resolves.toBe('replied');
+    expect(second.calls.map((c) => c.method)).toEqual(['reply']);
+
+    function fresh4sAhead() {
+      const interaction = new StubInteraction('command', vic, 'kaltura-join');
+      interaction.createdTimestamp = Date.now() - 4_000;
+      return interaction;
     }
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { DiscordExceptionFilter } from './discord-exception.filter';
+import { InteractionExpiredError } from './interaction-deadline';
 
 function necordHost(interaction: unknown): ExecutionContextHost {
   const host = new ExecutionContextHost([[interaction], {}]);
@@ -106,6 +107,52 @@ describe('DiscordExceptionFilter', () => {
     );
     await expect(filter.catch(new MeetingNotFoundError(), necordHost(interaction))).resolves.toBeUndefined();
     expect(logs.some((l) => l[0] === 'warn')).toBe(true);
+  });
+
+  describe('expired interactions', () => {
+    const unknownInteraction = () =>
+      Object.assign(new Error('Unknown interaction'), { code: 10062, status: 404 });
+
+    it('answers nothing to one the deadline guard refused, counts it expired, warns once per 10 s', async () => {
+      const { filter, interactions } = setup();
+      const first = new StubInteraction('command', vic, 'kaltura-join');
+      const second = new StubInteraction('button', vic, 'meeting/join/x');
+      await filter.catch(new InteractionExpiredError(2_700), necordHost(first));
+      await filter.catch(new InteractionExpiredError(2_900), necordHost(second));
+      expect([...first.calls, ...second.calls]).toEqual([]);
+      const counted = (await interactions.get()).values.map((v) => [
+        v.labels.command,
+        v.labels.outcome,
+        v.value,
+      ]);
+      expect(counted).toEqual([
+        ['kaltura-join', 'expired', 1],
+        ['meeting/join', 'expired', 1],
+      ]);
+      const warnings = logs.filter((l) => l[0] === 'warn');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0][1]).toMatchObject({ expired: 1 });
+      expect(logs.some((l) => l[0] === 'error')).toBe(false);
+    });
+
+    it('does not try again when Discord answered 10062 to the first answer (the window had passed)', async () => {
+      const { filter, interactions } = setup();
+      const late = new StubInteraction('command', vic, 'kaltura-join');
+      await filter.catch(unknownInteraction(), necordHost(late));
+      expect(late.calls).toEqual([]);
+      expect((await interactions.get()).values[0]).toMatchObject({
+        labels: { command: 'kaltura-join', outcome: 'expired' },
+      });
+    });
+
+    it('treats a 10062 after an acknowledgement as any other Discord refusal', async () => {
+      const { filter, interactions } = setup();
+      const deferred = new StubInteraction('command', vic, 'kaltura-join');
+      await deferred.deferReply({ flags: MessageFlags.Ephemeral });
+      await filter.catch(unknownInteraction(), necordHost(deferred));
+      expect(deferred.payloads('editReply')).toHaveLength(1);
+      expect((await interactions.get()).values[0]).toMatchObject({ labels: { outcome: 'failed' } });
+    });
   });
 
   it('logs failures of event listeners (no interaction to answer)', async () => {
