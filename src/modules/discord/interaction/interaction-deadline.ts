@@ -16,21 +16,34 @@ export const EXPIRED_AFTER_MS = 2_500;
 const BASELINE_WINDOW_MS = 5 * 60_000;
 const BUCKET_MS = 60_000;
 
+/** A change of the wall clock against the monotonic clock larger than this is a step (NTP, an operator). */
+const CLOCK_STEP_MS = 1_000;
+
 /**
  * The age of an interaction by Discord's clock. Its snowflake carries the time Discord created it; the age is our
  * clock minus that, so a clock running ahead of Discord's would make every interaction look old. The clock
  * therefore subtracts the smallest apparent age seen in the last five minutes: the freshest arrival, which is
- * network latency plus the skew. Every error this makes errs young: a clock behind Discord's, or a process
- * behind for minutes on end, makes interactions look younger than they are, never older, so a skewed clock
- * cannot make the service drop interactions it could still answer.
+ * network latency plus the skew. The errors this makes err young: a clock behind Discord's, or a process behind
+ * for minutes on end, makes interactions look younger than they are, never older. A step of the wall clock
+ * (seen against the monotonic clock) starts the baseline afresh, so a clock set ahead cannot make the service
+ * drop interactions it could still answer.
  */
 @Injectable()
 export class InteractionClock {
   /** Smallest apparent age per minute, newest last. */
   private readonly buckets: Array<{ start: number; min: number }> = [];
+  private wallMinusMonotonic: number | undefined;
 
-  /** The interaction's age in ms, corrected for clock skew; also records it for the baseline. */
-  ageOf(createdTimestamp: number, now = Date.now()): number {
+  /**
+   * The interaction's age in ms, corrected for clock skew; also records it for the baseline.
+   * @param now wall clock (ms since the epoch); @param monotonic `performance.now()` at the same moment
+   */
+  ageOf(createdTimestamp: number, now = Date.now(), monotonic = performance.now()): number {
+    const offset = now - monotonic;
+    if (this.wallMinusMonotonic !== undefined && Math.abs(offset - this.wallMinusMonotonic) > CLOCK_STEP_MS) {
+      this.buckets.length = 0;
+    }
+    this.wallMinusMonotonic = offset;
     const apparent = now - createdTimestamp;
     this.record(apparent, now);
     return apparent - Math.max(0, this.baseline());
