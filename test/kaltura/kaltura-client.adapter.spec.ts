@@ -229,9 +229,11 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
 
     it('pools connections: a crowd of calls shares at most KALTURA_MAX_SOCKETS keep-alive connections', async () => {
       fake.setLatency(20);
+      // A generous per-attempt timeout: on a loaded CI machine a retried attempt would be a 201st request.
+      const patient = adapterFor(fake, { timeoutMs: 15_000 });
       const before = fake.connectionsOpened;
       await Promise.all(
-        Array.from({ length: 200 }, () => adapter.getRoom({ resourceId: 404, eventId: 405 })),
+        Array.from({ length: 200 }, () => patient.getRoom({ resourceId: 404, eventId: 405 })),
       );
       expect(fake.requests).toHaveLength(200);
       const opened = fake.connectionsOpened - before;

@@ -74,7 +74,9 @@ async function acknowledge(
   };
   if (age >= BEHIND_AFTER_CREATION_MS) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    return { rest: editWhenDone(Promise.resolve().then(work)) };
+    const pending = Promise.resolve().then(work);
+    pending.catch(() => undefined); // observed by `rest`, once the caller has left the line
+    return { rest: editWhenDone(pending) };
   }
   const deadline = Math.min(now + budgetMs, now - age + LATEST_AFTER_CREATION_MS);
   const pending = work();
