@@ -21,8 +21,8 @@ export const BEHIND_AFTER_CREATION_MS = 1_000;
  * than the process can serve in 3 s is worked on all at once, every member's steps interleaved with everyone
  * else's, and all of them finish late: of 10,000 members within a second, 201 were acknowledged in time (Discord
  * refused the rest). With the line, members are served in turn and those still waiting when their interaction
- * expires are dropped without work: 2,093 (docs/benchmarks.md). 100 keeps the CPU busy while Kaltura and Discord
- * answer (32 and 200 did worse).
+ * expires are dropped without work: about 1,800–2,100 in time (docs/benchmarks.md, finding 12). 100 keeps the
+ * CPU busy while Kaltura and Discord answer (32 and 200 did worse).
  */
 export const ANSWER_CONCURRENCY = 100;
 const admission = bulkhead(ANSWER_CONCURRENCY, Number.POSITIVE_INFINITY);

@@ -1,11 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { NecordExecutionContext } from 'necord';
 
-/** Discord refuses an interaction's first answer (10062 Unknown interaction) 3 s after it created it. */
-export const ACK_WINDOW_MS = 3_000;
-
 /**
- * An interaction this old (by Discord's clock) when its handler is about to run is dropped unanswered: no answer
+ * Discord refuses an interaction's first answer (10062 Unknown interaction) 3 s after it created it. An
+ * interaction this old (by Discord's clock) when its handler is about to run is dropped unanswered: no answer
  * could reach Discord in time, so the work and the requests would be wasted on a member who already sees "The
  * application did not respond". Only a process far behind (a crowd larger than it can serve, a stalled event
  * loop, a gateway resume replaying old events) sees such interactions.
