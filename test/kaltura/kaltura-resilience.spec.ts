@@ -175,6 +175,29 @@ describe('KalturaClientAdapter under faults', () => {
       expect(fake.requests).toHaveLength(4);
     });
 
+    it('is not opened by simultaneous connection resets among successes, but by an outage that outweighs them', async () => {
+      const adapter = adapterFor(fake, options);
+      for (let i = 0; i < 20; i++) expect(await adapter.getRoom({ resourceId: 999 })).toBeNull();
+
+      // Eight calls in flight lose their connections at once: eight failures in a row, a blip among 28 attempts.
+      fake.resetNextConnections(8);
+      const burst = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => rejectionOf(adapter.getRoom({ resourceId: 1_000 + i }))),
+      );
+      expect(burst.map((e) => (e as { details?: { reason?: string } }).details?.reason)).toEqual(
+        Array(8).fill('network'),
+      );
+      expect(adapter.circuitState()).toBe('closed');
+      expect(await adapter.getRoom({ resourceId: 999 })).toBeNull();
+
+      // An outage: the breaker opens once failures are the majority of the window (21 successes so far).
+      fake.failNextRequests(100);
+      for (let i = 0; i < 13; i++) await rejectionOf(adapter.getRoom({ resourceId: 999 }));
+      expect(adapter.circuitState()).toBe('closed');
+      await rejectionOf(adapter.getRoom({ resourceId: 999 }));
+      expect(adapter.circuitState()).toBe('open');
+    });
+
     it('is not tripped by Kaltura API exceptions', async () => {
       const adapter = adapterFor(fake, options);
       for (let i = 0; i < 5; i++) expect(await adapter.getRoom({ resourceId: 999 })).toBeNull();

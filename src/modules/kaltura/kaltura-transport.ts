@@ -5,7 +5,6 @@ import {
   BrokenCircuitError,
   CircuitBreakerPolicy,
   CircuitState,
-  ConsecutiveBreaker,
   ExponentialBackoff,
   RetryPolicy,
   TaskCancelledError,
@@ -18,6 +17,7 @@ import {
 } from 'cockatiel';
 import * as kaltura from 'kaltura-client';
 import { KalturaAdminSession } from './kaltura-admin-session';
+import { KalturaBreaker } from './kaltura-breaker';
 import {
   KalturaApiFault,
   KalturaTransportFault,
@@ -38,8 +38,13 @@ export interface KalturaResilienceOptions {
   initialBackoffMs: number;
   /** Longest backoff delay in ms (default 5 000). */
   maxBackoffMs: number;
-  /** Consecutive failed attempts that open the breaker (default 5). */
+  /**
+   * Failed attempts in a row that open the breaker (default 5), provided they are also more than half of the
+   * attempts of the last `breakerWindowMs` (see `KalturaBreaker`).
+   */
   breakerThreshold: number;
+  /** The window over which the breaker weighs failures against successes, in ms (default 10 000). */
+  breakerWindowMs: number;
   /** How long the breaker stays open before it lets a trial call through, in ms (default 30 000). */
   halfOpenAfterMs: number;
 }
@@ -50,8 +55,12 @@ export const DEFAULT_RESILIENCE: KalturaResilienceOptions = {
   initialBackoffMs: 200,
   maxBackoffMs: 5_000,
   breakerThreshold: 5,
+  breakerWindowMs: 10_000,
   halfOpenAfterMs: 30_000,
 };
+
+/** Share of the window's attempts that must have failed for the breaker to open (strictly more). */
+export const BREAKER_FAILURE_RATIO = 0.5;
 
 /** One multirequest slot: Kaltura answers each sub-request separately. */
 export type SlotResult = { ok: true; value: unknown } | { ok: false; fault: KalturaApiFault };
@@ -132,14 +141,21 @@ export class KalturaTransport {
       handleWhen((e) => transient(e) && e.notProcessed),
       { maxAttempts: retries, backoff },
     );
+    const breaker = new KalturaBreaker({
+      consecutive: options.breakerThreshold,
+      windowMs: options.breakerWindowMs,
+      ratio: BREAKER_FAILURE_RATIO,
+    });
     this.breaker = circuitBreaker(
       handleWhen((e) => e instanceof KalturaTransportFault),
-      { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) },
+      { halfOpenAfter: options.halfOpenAfterMs, breaker },
     );
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
+      const { ok, failed } = breaker.window();
       this.log.error(
-        `Kaltura circuit opened after ${options.breakerThreshold} consecutive failures; ` +
+        `Kaltura circuit opened: ${options.breakerThreshold}+ failed attempts in a row, ` +
+          `${failed} of ${ok + failed} in the last ${options.breakerWindowMs} ms; ` +
           `calls fail fast for ${options.halfOpenAfterMs} ms`,
       );
     });
