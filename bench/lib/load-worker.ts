@@ -22,6 +22,11 @@ export interface LoadSpec {
    * moments; unset: closed loop, as fast as answered.
    */
   rate?: number;
+  /**
+   * Closed loop with every connection opened (and accepted) before the clock starts, instead of autocannon's,
+   * whose connections open as the load starts and, on a saturated service, partly wait in the accept queue.
+   */
+  preconnected?: boolean;
 }
 
 export interface LoadResult {
@@ -60,17 +65,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
  * from the moment it was due, so a slow answer is not hidden by the requests it delayed.
  */
 async function openLoop(spec: LoadSpec & { rate: number }, tokens: string[]): Promise<LoadResult> {
-  const url = new URL(spec.url);
-  const path = `${url.pathname}${url.search}`;
-  const clients = Array.from(
-    { length: spec.connections },
-    () => new Client(url.origin, { pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 }),
-  );
-  await Promise.all(
-    clients.map((client) =>
-      client.request({ method: 'GET', path: '/health/live' }).then((r) => r.body.dump()),
-    ),
-  );
+  const { clients, path } = await connect(spec);
   const meanGapMs = (1_000 * spec.connections) / spec.rate;
   const gap = () => -Math.log(1 - Math.random()) * meanGapMs;
   const latencies: number[] = [];
@@ -108,6 +103,55 @@ async function openLoop(spec: LoadSpec & { rate: number }, tokens: string[]): Pr
   return result(latencies, statuses, spec.seconds, errors, timeouts);
 }
 
+/** `spec.connections` keep-alive clients, each connected and answered once (`/health/live`) before returning. */
+async function connect(spec: LoadSpec): Promise<{ clients: Client[]; path: string }> {
+  const url = new URL(spec.url);
+  const clients = Array.from(
+    { length: spec.connections },
+    () => new Client(url.origin, { pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 }),
+  );
+  await Promise.all(
+    clients.map((client) =>
+      client.request({ method: 'GET', path: '/health/live' }).then((r) => r.body.dump()),
+    ),
+  );
+  return { clients, path: `${url.pathname}${url.search}` };
+}
+
+/** Every connection sends its next request as soon as the last is answered, all of them connected beforehand. */
+async function closedLoop(spec: LoadSpec, tokens: string[]): Promise<LoadResult> {
+  const { clients, path } = await connect(spec);
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let errors = 0;
+  let timeouts = 0;
+  let next = 0;
+  const end = performance.now() + spec.seconds * 1_000;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < end) {
+        const headers = tokens.length ? { authorization: `Bearer ${tokens[next++ % tokens.length]}` } : {};
+        const sent = performance.now();
+        try {
+          const res = await client.request({ method: 'GET', path, headers });
+          await res.body.dump();
+          const now = performance.now();
+          // Answers after the clock stopped are not counted, as autocannon does not count them.
+          if (now > end) break;
+          latencies.push(now - sent);
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') timeouts++;
+          else errors++;
+        }
+      }
+    }),
+  );
+  await Promise.all(clients.map((client) => client.close()));
+  return result(latencies, statuses, spec.seconds, errors, timeouts);
+}
+
 function result(
   latencies: number[],
   statuses: Map<number, number>,
@@ -137,8 +181,10 @@ async function main(spec: LoadSpec): Promise<void> {
   const tokens: string[] = spec.tokensFile
     ? (JSON.parse(readFileSync(spec.tokensFile, 'utf8')) as string[])
     : [];
-  if (spec.rate) {
-    const out = await openLoop({ ...spec, rate: spec.rate }, tokens);
+  if (spec.rate || spec.preconnected) {
+    const out = spec.rate
+      ? await openLoop({ ...spec, rate: spec.rate }, tokens)
+      : await closedLoop(spec, tokens);
     process.send?.(out, () => process.exit(0));
     return;
   }
