@@ -31,15 +31,15 @@ const MEETINGS = 20;
 const TOKENS_PER_RUN = Number(process.env.BENCH_TOKENS ?? 10_000);
 const TARGET_P95_MS = 200;
 /**
- * The open-loop row: this many connections offering a fixed total rate. `BENCH_OPEN_RATE` in req/s, or by default
- * half the meetings route's closed-loop throughput measured just before (half load, whatever the machine); 0 skips.
- */
-/**
  * Closed-loop rows whose connections are all opened before the clock starts (`BENCH_PRECONNECTED`, comma-separated
  * connection counts; empty skips): autocannon opens its connections as the load starts, and a saturated service
  * accepts them slowly (finding 14), so its 1,000-connection rows run with fewer than 1,000 in the loop.
  */
 const PRECONNECTED = (process.env.BENCH_PRECONNECTED ?? '1000').split(',').filter(Boolean).map(Number);
+/**
+ * The open-loop row: this many connections offering a fixed total rate. `BENCH_OPEN_RATE` in req/s, or by default
+ * half the meetings route's closed-loop throughput measured just before (half load, whatever the machine); 0 skips.
+ */
 const OPEN_CONNECTIONS = Number(process.env.BENCH_OPEN_CONNECTIONS ?? 1_000);
 const OPEN_RATE = process.env.BENCH_OPEN_RATE === undefined ? 'half' : Number(process.env.BENCH_OPEN_RATE);
 
