@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 // The lint pattern for other modules' `persistence/` folders also matches the platform's own; this is the platform.
 import { repositoryProvider } from '../../platform/persistence';
+import { ChannelsModule } from '../channels';
 import { KalturaModule } from '../kaltura';
 import { MeetingRepository } from './meeting.repository';
 import { meetingMetricProviders } from './meetings.metrics';
@@ -13,7 +14,7 @@ import { MongoMeetingRepository } from './persistence/mongo-meeting.repository';
  * global providers (settings, persistence, cache, event emitter, metrics).
  */
 @Module({
-  imports: [KalturaModule],
+  imports: [KalturaModule, ChannelsModule],
   providers: [
     repositoryProvider(MeetingRepository, {
       memory: () => new InMemoryMeetingRepository(),

@@ -7,6 +7,7 @@ import type { Counter } from 'prom-client';
 import { isDomainError } from '../../platform/errors';
 import { Settings } from '../../platform/settings';
 import { highestRole } from '../auth';
+import { ChannelAccess } from '../channels';
 import type { MemberRole } from '../config';
 import { KalturaPort, MeetingType } from '../kaltura';
 import { ENDED_BY_KALTURA, Meeting, MeetingActor } from './domain/meeting';
@@ -74,15 +75,21 @@ export class MeetingsService {
     @InjectMetric(MEETING_METRICS.created) private readonly createdTotal: Counter<string>,
     @InjectMetric(MEETING_METRICS.joins) private readonly joinsTotal: Counter<string>,
     @InjectMetric(MEETING_METRICS.ended) private readonly endedTotal: Counter<string>,
+    private readonly channels: ChannelAccess,
   ) {}
 
-  /** Creates the Kaltura room, then stores the meeting; if storing fails the room is removed again. */
+  /**
+   * Creates the Kaltura room, then stores the meeting; if storing fails the room is removed again. The channel
+   * must be one the service may post in, of this guild (`CHANNEL_NOT_USABLE` otherwise): its notifications go
+   * there.
+   */
   async create(input: CreateMeetingInput): Promise<Meeting> {
     const draft = validateMeetingInput(input);
     assertSnowflake('guildId', input.guildId);
     if (input.channelId !== undefined && input.channelId !== null)
       assertSnowflake('channelId', input.channelId);
     assertActorId('host.userId', input.host.userId);
+    if (input.channelId) await this.channels.assertUsable(input.guildId, input.channelId, 'channelId');
 
     const id = newMeetingId();
     const room = await this.kaltura.createRoom({

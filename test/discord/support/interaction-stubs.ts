@@ -7,6 +7,7 @@ import { Keyv } from 'keyv';
 import { Counter, Histogram } from 'prom-client';
 import { RoleMappingService } from '../../../src/modules/auth';
 import type { GuildConfig, GuildConfigService } from '../../../src/modules/config';
+import { UnverifiedChannelAccess } from '../../../src/modules/channels';
 import { InMemoryMeetingRepository, MeetingsService } from '../../../src/modules/meetings';
 import { KalturaSandboxAdapter } from '../../../src/modules/kaltura';
 import { loadSettings } from '../../../src/platform/settings';
@@ -172,6 +173,8 @@ export function meetingsFixture(env: Record<string, string> = {}) {
     testCounter('c', ['type']),
     testCounter('j', ['role']),
     testCounter('e', ['source']),
+    // No Discord here: channel ids are checked for their form only, as with no bot token.
+    new UnverifiedChannelAccess(),
   );
   return { settings, kaltura, service };
 }

@@ -5,7 +5,7 @@ import type { AttackCase, AttackContext } from '../harness/types';
  * channel of that guild where the bot can view and send (threads: send in threads); checked when given (4xx /
  * ephemeral error naming the channel) and again at delivery (skipped with a reason, never posted).
  */
-const KNOWN: string | undefined = 'issue 17 item 1: the channel check is being built (h1)';
+const KNOWN: string | undefined = undefined; // a reason here runs the rows as known bugs
 
 const createMeeting = (ctx: AttackContext, channelId: string) =>
   ctx.http({
@@ -153,8 +153,7 @@ export const cases: AttackCase[] = [
     item: 1,
     attack:
       "a foreign channel already stored in A's config (written by an older version) receives A's notifications",
-    refusal:
-      'delivery skips it with a logged reason and kd_notifications_skipped_total; nothing is posted in B',
+    refusal: 'delivery skips it with a logged reason and kd_notifications_total; nothing is posted in B',
     knownBug: KNOWN,
     mayChange: ['meetings'],
     setup: async (ctx) => {
@@ -163,7 +162,7 @@ export const cases: AttackCase[] = [
       });
     },
     run: async (ctx) => {
-      const skippedBefore = await ctx.metric('kd_notifications_skipped_total', {
+      const skippedBefore = await ctx.metric('kd_notifications_total', {
         reason: 'channel_other_guild',
       });
       const res = await createMeeting(ctx, ctx.world.channels.aText);
@@ -174,7 +173,7 @@ export const cases: AttackCase[] = [
         'the skipped notification',
       );
       expect(
-        await ctx.metric('kd_notifications_skipped_total', { reason: 'channel_other_guild' }),
+        await ctx.metric('kd_notifications_total', { outcome: 'skipped_channel_other_guild' }),
       ).toBeGreaterThan(skippedBefore);
     },
     teardown: async (ctx) => {

@@ -10,7 +10,7 @@ export interface HttpExchange {
   status: number;
   headers: Headers;
   /** Parsed JSON when the body is JSON, else the text. */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- rows read whatever the route answers
+  body: any; // rows read whatever the route answers
   text: string;
 }
 
