@@ -72,9 +72,11 @@ export class DiscordChannelAccess extends ChannelAccess {
     const channelId = id ?? (await this.idForName(guildId, trimmed.replace(/^#/, '')));
     if (!channelId) return refused(null, trimmed, 'unknown');
     const key = `${guildId}/${channelId}`;
-    const cached = this.verdicts.get(key);
-    if (cached && cached.until > this.now()) return cached.verdict;
-    const reason = this.fromGateway(guildId, channelId) ?? (await this.fromRest(guildId, channelId));
+    const known = this.verdicts.get(key);
+    if (known && known.until > this.now()) return known.verdict;
+    // null from the cache means "usable": only undefined (the cache cannot tell) goes to REST.
+    const cached = this.fromGateway(guildId, channelId);
+    const reason = cached !== undefined ? cached : await this.fromRest(guildId, channelId);
     const verdict: ChannelVerdict =
       reason === null ? { ok: true, channelId, verified: true } : refused(channelId, trimmed, reason);
     this.verdicts.set(key, { verdict, until: this.now() + this.options.ttlMs });
