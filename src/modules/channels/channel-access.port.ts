@@ -27,7 +27,7 @@ export class ChannelNotUsableError extends DomainError {
     readonly reason: ChannelRefusal,
   ) {
     const message = refusalMessage(channel, reason);
-    super(CHANNEL_ERROR_CODES.notUsable, `Not saved. ${message}`, 400, {
+    super(CHANNEL_ERROR_CODES.notUsable, `${message} Nothing was changed.`, 400, {
       channel,
       reason,
       errors: [{ field, message }],
