@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AuthModule } from './modules/auth';
 import { GuildConfigModule } from './modules/config';
 import { DiscordModule } from './modules/discord';
-import { GatewayModule } from './modules/gateway';
+import { RestApiModule } from './modules/rest-api';
 import { KalturaModule } from './modules/kaltura';
 import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
@@ -38,7 +38,7 @@ export class AppModule {
         KalturaModule,
         GuildConfigModule,
         AuthModule,
-        GatewayModule,
+        RestApiModule,
         MeetingsModule,
         NotificationModule,
         DiscordModule.register(settings),

@@ -21,7 +21,7 @@ import {
   MeetingResponseDto,
   SNOWFLAKE_EXAMPLE,
 } from './dto';
-import { toMeetingDto } from './gateway.mappers';
+import { toMeetingDto } from './rest-api.mappers';
 
 /** A malformed meeting id names no meeting: 404 without touching storage. */
 @Injectable()
@@ -43,7 +43,7 @@ function actor(principal: Principal, guildId: string): MeetingActor {
  */
 @ApiTags('meetings')
 @ApiParam({ name: 'guildId', example: SNOWFLAKE_EXAMPLE })
-@Controller({ path: 'guilds/:guildId/meetings', version: '1' })
+@Controller({ path: 'guilds/:guildId/meetings', version: API_V1 })
 export class MeetingsController {
   constructor(private readonly meetings: MeetingsService) {}
 
