@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../../platform/errors';
 import { ConfigAuditLog } from './config-store.port';
 import { ConfigDefaults } from './config-defaults';
-import { assertGuildId } from './config.errors';
+import { ConfigValidationError, assertGuildId } from './config.errors';
 import { ConfigOverrides } from './config-overrides';
 import { ConfigReader } from './config-reader';
 import {
@@ -18,6 +18,7 @@ import {
 } from './config.types';
 import { ConfigWriter } from './config-writer';
 import { applyMergePatch, flatten, isPlainObject, valueAt } from './domain/config-merge';
+import { patchShapeErrors } from './domain/patch-limits';
 
 /** Outcome of an update or reset: what changed (effective values, old → new) and the guild's view after it. */
 export interface ConfigChangeResult {
@@ -93,7 +94,8 @@ export class GuildConfigService {
   /**
    * Applies a JSON merge patch (RFC 7396: objects merge, `null` removes the guild's value so the default
    * applies again) to the guild's override. The result is validated whole; on any error nothing is written
-   * and `VALIDATION_FAILED` names every bad key.
+   * and `VALIDATION_FAILED` names every bad key. The patch itself is checked first (depth, size, no
+   * `__proto__`/`constructor`/`prototype` keys: `PATCH_LIMITS`), before any recursive merge walks it.
    */
   async update(guildId: string, patch: unknown, actor: ConfigActor): Promise<ConfigChangeResult> {
     assertGuildId(guildId);
@@ -103,6 +105,8 @@ export class GuildConfigService {
         'The configuration change must be a JSON object.',
       );
     }
+    const shape = patchShapeErrors(patch);
+    if (shape.length > 0) throw new ConfigValidationError(shape);
     const result = await this.writer.write(guildId, actor, 'update', (current) => {
       const next = applyMergePatch(current, patch);
       return isPlainObject(next) ? next : {};
