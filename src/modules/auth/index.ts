@@ -31,5 +31,6 @@ export { AccessTokenService } from './access-token.service';
 export type { IssuedAccessToken } from './access-token.service';
 export { ApiKeyService, MAX_ACTIVE_API_KEYS } from './api-key.service';
 export { TokenService } from './token.service';
+export { DiscordOAuthClient } from './discord-oauth.client';
 export type { TokenGrant } from './token.service';
 export { AuthModule } from './auth.module';

@@ -7,7 +7,11 @@ import { Keyv } from 'keyv';
 import { Counter, Histogram } from 'prom-client';
 import { RoleMappingService } from '../../../src/modules/auth';
 import type { GuildConfig, GuildConfigService } from '../../../src/modules/config';
-import { InMemoryMeetingRepository, MeetingsService } from '../../../src/modules/meetings';
+import {
+  InMemoryMeetingRepository,
+  MeetingCommandPolicy,
+  MeetingsService,
+} from '../../../src/modules/meetings';
 import { KalturaSandboxAdapter } from '../../../src/modules/kaltura';
 import { loadSettings } from '../../../src/platform/settings';
 
@@ -159,8 +163,14 @@ export const testCounter = (name: string, labelNames: string[]) =>
 export const testHistogram = (name = 'ack', labelNames = ['kind']) =>
   new Histogram({ name, help: name, labelNames, registers: [] });
 
-/** Real meetings use cases over the sandbox Kaltura and memory, as the handlers see them in production. */
-export function meetingsFixture(env: Record<string, string> = {}) {
+/**
+ * Real meetings use cases over the sandbox Kaltura and memory, as the handlers see them in production; the
+ * guild's command rules come from `config` (the shipped defaults unless given).
+ */
+export function meetingsFixture(
+  env: Record<string, string> = {},
+  config: GuildConfigService = stubConfigService(),
+) {
   const settings = loadSettings(env);
   const kaltura = new KalturaSandboxAdapter(settings.kaltura);
   const service = new MeetingsService(
@@ -172,6 +182,7 @@ export function meetingsFixture(env: Record<string, string> = {}) {
     testCounter('c', ['type']),
     testCounter('j', ['role']),
     testCounter('e', ['source']),
+    new MeetingCommandPolicy(config),
   );
   return { settings, kaltura, service };
 }
