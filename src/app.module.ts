@@ -5,7 +5,7 @@ import { AuthModule } from './modules/auth';
 import { ChannelsModule } from './modules/channels';
 import { GuildConfigModule } from './modules/config';
 import { DiscordModule } from './modules/discord';
-import { GatewayModule } from './modules/gateway';
+import { RestApiModule } from './modules/rest-api';
 import { KalturaModule } from './modules/kaltura';
 import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
@@ -40,7 +40,7 @@ export class AppModule {
         ChannelsModule,
         GuildConfigModule,
         AuthModule,
-        GatewayModule,
+        RestApiModule,
         MeetingsModule,
         NotificationModule,
         DiscordModule.register(settings),

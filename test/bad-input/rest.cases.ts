@@ -219,6 +219,66 @@ export const configCases: HttpCase[] = [
     path: config,
     body: '{"__proto__":{"polluted":true}}',
   },
+  // Issue 17 item 4: keys that name object internals, at any depth; depth and size bounds (400, not 5xx).
+  ...(['__proto__', 'constructor', 'prototype'] as const).flatMap((key): HttpCase[] => [
+    {
+      name: `config: ${key} as a role mapping`,
+      method: 'patch',
+      path: config,
+      body: `{"roles":{"mapping":{"${key}":"admin"}}}`,
+      expect: [400],
+    },
+    {
+      name: `config: ${key} as a nested object`,
+      method: 'patch',
+      path: config,
+      body: `{"roles":{"mapping":{"${key}":{"Teachers":"admin"}}}}`,
+      expect: [400],
+    },
+    {
+      name: `config: ${key} as a section`,
+      method: 'patch',
+      path: config,
+      body: `{"${key}":{"notifications":{"enabled":false}}}`,
+      contentType: 'application/merge-patch+json',
+      expect: [400],
+    },
+    {
+      name: `config: ${key} as a notification channel`,
+      method: 'patch',
+      path: config,
+      body: `{"notifications":{"channels":{"${key}":"general"}}}`,
+      expect: [400],
+    },
+  ]),
+  {
+    name: 'config: merge patch nested 5,000 levels deep',
+    method: 'patch',
+    path: config,
+    body: `{"notifications":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_001)}`,
+    contentType: 'application/merge-patch+json',
+    expect: [400],
+  },
+  {
+    name: 'config: patch nested 17 levels deep',
+    method: 'patch',
+    path: config,
+    body: `{"roles":{"mapping":${'{"a":'.repeat(15)}1${'}'.repeat(17)}`,
+    expect: [400],
+  },
+  {
+    name: 'config: patch over 64 KiB (under the 100 kB body limit)',
+    method: 'patch',
+    path: config,
+    body: {
+      roles: {
+        mapping: Object.fromEntries(
+          Array.from({ length: 700 }, (_, i) => [`Role ${i} ${'r'.repeat(80)}`, 'viewer']),
+        ),
+      },
+    },
+    expect: [400],
+  },
   {
     name: 'config: malformed merge patch',
     method: 'patch',

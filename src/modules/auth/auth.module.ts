@@ -1,11 +1,11 @@
-import { Global, Module, forwardRef } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { RedisConnections } from '../../platform/cache';
 import { Settings } from '../../platform/settings';
 import { repositoryProvider } from '../../platform/persistence';
-import { CONFIG_API_GUARD, GuildConfigModule } from '../config';
+import { GuildConfigModule } from '../config';
 import { KalturaModule } from '../kaltura';
 import { AccessTokenService } from './access-token.service';
 import { ApiKeyRepository } from './api-key.port';
@@ -13,7 +13,7 @@ import { ApiKeyService } from './api-key.service';
 import { RATE_LIMITS } from './auth.constants';
 import { DiscordOAuthClient } from './discord-oauth.client';
 import { ApiThrottlerGuard, isAuthThrottled } from './guards/api-throttler.guard';
-import { ApiTokenGuard, ConfigRoutesGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
+import { ApiTokenGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
 import { createThrottlerStorage } from './guards/throttler-storage';
 import { IdentityRepository } from './identity.port';
 import { IdentityService } from './identity.service';
@@ -37,17 +37,16 @@ const SERVICES = [
   DiscordOAuthClient,
   TokenService,
 ];
-const GUARDS = [ApiTokenGuard, GuildAccessGuard, GuildAdminGuard, ApiThrottlerGuard, ConfigRoutesGuard];
+const GUARDS = [ApiTokenGuard, GuildAccessGuard, GuildAdminGuard, ApiThrottlerGuard];
 
 /**
  * Identity, roles, tokens, API keys, guards and rate limits. Global, so any module's controller can use the
- * guards and decorators without importing this module (config could not: auth imports config). Binds the
- * config module's `CONFIG_API_GUARD` to the guild-admin guard.
+ * guards and decorators without importing this module.
  */
 @Global()
 @Module({
   imports: [
-    forwardRef(() => GuildConfigModule),
+    GuildConfigModule,
     KalturaModule,
     // The secret is passed on every sign/verify call instead (AccessTokenService), so it is never defaulted.
     // A KeyObject built once: given a string, jsonwebtoken first tries (and fails) to parse it as a public key on
@@ -82,8 +81,6 @@ const GUARDS = [ApiTokenGuard, GuildAccessGuard, GuildAdminGuard, ApiThrottlerGu
   providers: [
     ...SERVICES,
     ...GUARDS,
-    // `GET|PATCH|DELETE /guilds/:guildId/config`: guild admins only (the config module resolves this token).
-    { provide: CONFIG_API_GUARD, useExisting: ConfigRoutesGuard },
     repositoryProvider(IdentityRepository, {
       memory: () => new MemoryIdentityRepository(),
       mongo: (c) => new MongoIdentityRepository(c),
@@ -97,6 +94,6 @@ const GUARDS = [ApiTokenGuard, GuildAccessGuard, GuildAdminGuard, ApiThrottlerGu
       mongo: (c) => new MongoRefreshTokenRepository(c),
     }),
   ],
-  exports: [...SERVICES, ...GUARDS, CONFIG_API_GUARD],
+  exports: [...SERVICES, ...GUARDS],
 })
 export class AuthModule {}

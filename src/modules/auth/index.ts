@@ -1,9 +1,4 @@
-/**
- * The auth module's public surface: import from here only.
- *
- * Guards and decorators come first on purpose: the config module's controller imports them while this file
- * may still be loading (config ↔ auth load in a cycle), and they must already be defined by then.
- */
+/** The auth module's public surface: import from here only. */
 export {
   ApiProblem,
   AuthRateLimit,
@@ -14,7 +9,7 @@ export {
   PROBLEM_SCHEMA,
   RateLimited,
 } from './guards/auth.decorators';
-export { ApiTokenGuard, ConfigRoutesGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
+export { ApiTokenGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
 export { ApiThrottlerGuard } from './guards/api-throttler.guard';
 export type { AuthenticatedRequest } from './guards/request-auth';
 export type { GuildScopes, Principal, PrincipalKind } from './domain/principal';
@@ -36,5 +31,6 @@ export { AccessTokenService } from './access-token.service';
 export type { IssuedAccessToken } from './access-token.service';
 export { ApiKeyService, MAX_ACTIVE_API_KEYS } from './api-key.service';
 export { TokenService } from './token.service';
+export { DiscordOAuthClient } from './discord-oauth.client';
 export type { TokenGrant } from './token.service';
 export { AuthModule } from './auth.module';

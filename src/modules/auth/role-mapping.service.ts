@@ -1,4 +1,4 @@
-import { Inject, Injectable, forwardRef } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { GuildConfigService, MemberRole } from '../config';
 
 /** What the role mapping needs to know about a guild member, whichever transport it came from. */
@@ -24,11 +24,7 @@ export function highestRole(a: MemberRole, b: MemberRole): MemberRole {
  */
 @Injectable()
 export class RoleMappingService {
-  constructor(
-    // forwardRef: the config module's admin routes import this module's guards, so the two files load in a
-    // cycle; resolving the class lazily keeps either load order working.
-    @Inject(forwardRef(() => GuildConfigService)) private readonly config: GuildConfigService,
-  ) {}
+  constructor(private readonly config: GuildConfigService) {}
 
   async resolve(guildId: string, member: GuildMemberFacts): Promise<MemberRole> {
     if (member.canManageGuild) return 'admin';

@@ -42,6 +42,13 @@ export abstract class ConfigStore {
   async close(): Promise<void> {}
 }
 
+/**
+ * Bounds of the audit trail: every adapter keeps at most `perGuild` entries per guild (the oldest go first), and
+ * the writer keeps an old or new value only up to `valueChars` characters of JSON (a longer one is recorded as
+ * its size), so an admin making changes in a loop cannot grow the store without limit.
+ */
+export const CONFIG_AUDIT_LIMITS = { perGuild: 1_000, valueChars: 4_096 } as const;
+
 /** The audit trail of configuration changes (port; adapters: memory, MongoDB). */
 export abstract class ConfigAuditLog {
   abstract record(entry: ConfigAuditEntry): Promise<void>;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { ConfigAuditLog, ConfigStore } from './config-store.port';
+import { CONFIG_AUDIT_LIMITS, ConfigAuditLog, ConfigStore } from './config-store.port';
 import { ConfigDefaults } from './config-defaults';
 import {
   ConfigConflictError,
@@ -16,11 +16,27 @@ import { ConfigInvalidationBus } from './config-invalidation.bus';
 import { CONFIG_OPTIONS, ConfigModuleOptions } from './config.options';
 import { ConfigOverrides } from './config-overrides';
 import { ConfigReader } from './config-reader';
-import { CONFIG_EVENTS, ConfigActor, ConfigAuditEntry, ConfigChange, JsonObject } from './config.types';
+import {
+  CONFIG_EVENTS,
+  ConfigActor,
+  ConfigAuditEntry,
+  ConfigChange,
+  JsonObject,
+  JsonValue,
+} from './config.types';
 import { CONFIG_METRICS } from './config.metrics';
 import { deepMerge, diffLeaves, jsonEqual, pruneDefaults } from './domain/config-merge';
 import { validateConfig, validateOverride } from './domain/config-validation';
+import { patchShapeErrors } from './domain/patch-limits';
 import { KeyedMutex } from './keyed-mutex';
+
+/** A value as the audit keeps it: itself, or its size when its JSON is longer than the audit keeps. */
+export function auditValue(value: JsonValue): JsonValue {
+  const size = JSON.stringify(value).length;
+  return size <= CONFIG_AUDIT_LIMITS.valueChars
+    ? value
+    : `(${size} characters of JSON, not kept in the audit)`;
+}
 
 /** What a write did. */
 export interface WriteResult {
@@ -87,9 +103,14 @@ export class ConfigWriter {
         'The server configuration cannot be read right now; nothing was changed.',
       );
     }
-    const next = pruneDefaults(change(structuredClone(resolved.override)), defaults);
-    const checked = validateOverride(next, this.defaults.config);
+    const proposed = change(structuredClone(resolved.override));
+    // Checked before pruning walks it: `change` may come from any caller.
+    const shape = patchShapeErrors(proposed);
+    if (shape.length > 0) throw new ConfigValidationError(shape);
+    const checked = validateOverride(pruneDefaults(proposed, defaults), this.defaults.config);
     if (!checked.ok) throw new ConfigValidationError(checked.errors);
+    // What is stored is exactly the schema's output, never the tree it was given.
+    const next = checked.value;
     const before = deepMerge(defaults, resolved.override);
     const after = deepMerge(defaults, next);
     const whole = validateConfig(after);
@@ -119,7 +140,7 @@ export class ConfigWriter {
       actor,
       action,
       keys: changes.map((c) => c.key),
-      changes,
+      changes: changes.map((c) => ({ key: c.key, old: auditValue(c.old), new: auditValue(c.new) })),
     });
     this.changesTotal.inc({ source: action });
     await this.bus.publish({ guildId, version, keys: changes.map((c) => c.key) });

@@ -7,7 +7,6 @@ export const CONFIG_ERROR_CODES = {
   invalid: 'VALIDATION_FAILED',
   conflict: 'CONFIG_CONFLICT',
   unavailable: 'CONFIG_UNAVAILABLE',
-  apiDisabled: 'CONFIG_API_DISABLED',
 } as const;
 
 /**

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { type Cache, createCache } from 'cache-manager';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../platform/persistence';
 import { Settings } from '../../platform/settings';
 import { ChannelsModule } from '../channels';
-import { ConfigApiGuard } from './config-api.guard';
 import { ConfigCache } from './config-cache';
 import { ConfigDefaults } from './config-defaults';
 import { ConfigInvalidationBus } from './config-invalidation.bus';
@@ -17,9 +16,7 @@ import { ConfigReader } from './config-reader';
 import { ConfigAuditLog, ConfigStore } from './config-store.port';
 import { ConfigSync } from './config-sync';
 import { ConfigWriter } from './config-writer';
-import { GuildConfigController } from './config.controller';
 import { GuildConfigService } from './guild-config.service';
-import { MergePatchBodyMiddleware } from './merge-patch-body.middleware';
 import { FileConfigStore } from './persistence/file-config.store';
 import { MemoryConfigAuditLog } from './persistence/memory-config.store';
 import { MongoConfigAuditLog, MongoConfigStore } from './persistence/mongo-config.store';
@@ -37,14 +34,13 @@ export function createConfigStore(
 }
 
 /**
- * Per-guild configuration: `GuildConfigService`, the `/api/v1/guilds/:guildId/config` routes, hot reload,
- * cross-replica invalidation, audit, readiness (`config`) and metrics. Platform pieces (cache, MongoDB,
+ * Per-guild configuration: `GuildConfigService`, hot reload, cross-replica invalidation, audit, readiness
+ * (`config`) and metrics. Its REST routes live in the rest-api module, guarded there like every admin route. Platform pieces (cache, MongoDB,
  * Redis, health, events) are used when the application provides them, so the module also runs in small test
  * graphs that only provide `Settings`.
  */
 @Module({
   imports: [ChannelsModule],
-  controllers: [GuildConfigController],
   providers: [
     { provide: CONFIG_OPTIONS, useValue: DEFAULT_CONFIG_OPTIONS },
     ConfigDefaults,
@@ -73,18 +69,7 @@ export function createConfigStore(
     ConfigWriter,
     GuildConfigService,
     ConfigSync,
-    ConfigApiGuard,
   ],
   exports: [GuildConfigService],
 })
-export class GuildConfigModule implements NestModule, OnApplicationBootstrap {
-  constructor(private readonly guard: ConfigApiGuard) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(MergePatchBodyMiddleware).forRoutes(GuildConfigController);
-  }
-
-  onApplicationBootstrap(): void {
-    this.guard.reportAtStartup(GuildConfigController);
-  }
-}
+export class GuildConfigModule {}

@@ -3,7 +3,7 @@ import { ValidationFailedError } from '../../platform/errors';
 import { ChannelAccess } from '../channels';
 import { ConfigAuditLog } from './config-store.port';
 import { ConfigDefaults } from './config-defaults';
-import { assertGuildId } from './config.errors';
+import { ConfigValidationError, assertGuildId } from './config.errors';
 import { ConfigOverrides } from './config-overrides';
 import { ConfigReader } from './config-reader';
 import {
@@ -19,6 +19,7 @@ import {
 } from './config.types';
 import { ConfigWriter } from './config-writer';
 import { applyMergePatch, flatten, isPlainObject, valueAt } from './domain/config-merge';
+import { patchShapeErrors } from './domain/patch-limits';
 
 /** Outcome of an update or reset: what changed (effective values, old → new) and the guild's view after it. */
 export interface ConfigChangeResult {
@@ -115,7 +116,8 @@ export class GuildConfigService {
   /**
    * Applies a JSON merge patch (RFC 7396: objects merge, `null` removes the guild's value so the default
    * applies again) to the guild's override. The result is validated whole; on any error nothing is written
-   * and `VALIDATION_FAILED` names every bad key.
+   * and `VALIDATION_FAILED` names every bad key. The patch itself is checked first (depth, size, no
+   * `__proto__`/`constructor`/`prototype` keys: `PATCH_LIMITS`), before any recursive merge walks it.
    */
   async update(guildId: string, patch: unknown, actor: ConfigActor): Promise<ConfigChangeResult> {
     assertGuildId(guildId);
@@ -125,6 +127,8 @@ export class GuildConfigService {
         'The configuration change must be a JSON object.',
       );
     }
+    const shape = patchShapeErrors(patch);
+    if (shape.length > 0) throw new ConfigValidationError(shape);
     // Every channel the patch routes notifications to must be one the bot may post in, of THIS guild.
     for (const { field, ref } of channelRefsIn(patch)) await this.channels.assertUsable(guildId, ref, field);
     const result = await this.writer.write(guildId, actor, 'update', (current) => {

@@ -5,14 +5,12 @@
  *   guild's settings; `view`, `update`, `reset`, `problems`, `history` for the transports that manage them;
  * - the configuration types and constants (`GuildConfig`, `NOTIFICATION_TYPES`, `TEMPLATE_PLACEHOLDERS`,
  *   `COMMAND_NAMES`, `CONFIG_SECTIONS`, `MemberRole`…), the `config.changed` event;
- * - the key catalogue (`sectionKeys`, `resolveKey`) slash commands use to name single settings;
- * - `CONFIG_API_GUARD`: the token the auth module binds its guild-admin guard to, protecting the REST routes.
+ * - the key catalogue (`sectionKeys`, `resolveKey`) slash commands use to name single settings.
  */
 export * from './config.types';
 export { GuildConfigService } from './guild-config.service';
 export type { ConfigChangeResult } from './guild-config.service';
 export { GuildConfigModule } from './config.module';
-export { CONFIG_API_GUARD } from './config-api.guard';
 export { CONFIG_ERROR_CODES } from './config.errors';
 export { CONFIG_METRICS } from './config.metrics';
 export { CONFIG_CHANGED_CHANNEL } from './config-invalidation.bus';

@@ -1,14 +1,18 @@
 /**
  * The meetings module's public surface: import from here only.
  *
- * - `MeetingsService` (inject it; `MeetingsModule` provides it): create, get, listActive, join, end,
- *   endedExternally, attachMessage — always scoped to a guild except `endedExternally`;
+ * - `MeetingsService` (inject it; `MeetingsModule` provides it): create, get, list, listActive, join, end,
+ *   endedExternally, attachMessage — always scoped to a guild except `endedExternally`; create, list, join and
+ *   end apply the guild's command rules (`commands.enabled`, `commands.permissions`) to the actor;
  * - the `Meeting` aggregate, `MeetingActor`, input rules and duration helpers;
  * - domain events (`MEETING_EVENTS`, emitted through `EventEmitter2` after the change is stored);
  * - error codes and the repository port with its two adapters (for tests and tools).
  */
 export type { MeetingType } from '../kaltura';
-export type { Meeting, MeetingActor } from './domain/meeting';
+export type { ActorAccess, Meeting, MeetingActor } from './domain/meeting';
+export { CommandForbiddenError, GuildMemberDirectory, MeetingCommandPolicy } from './command-policy.service';
+export { EVERYONE, MEETING_COMMANDS, alwaysEnabled, commandRefusal } from './domain/command-policy';
+export type { CommandApiKey, CommandMember, MeetingCommand } from './domain/command-policy';
 export {
   ENDED_BY_KALTURA,
   MEETING_LIMITS,

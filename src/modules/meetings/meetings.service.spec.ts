@@ -12,6 +12,8 @@ import { MEETING_EVENTS, MeetingEndedEvent, MeetingJoinedEvent } from './domain/
 import { MEETING_ID_PATTERN } from './domain/meeting.rules';
 import { MeetingRepository } from './meeting.repository';
 import { MeetingsService } from './meetings.service';
+import { MeetingCommandPolicy } from './command-policy.service';
+import { stubConfigService } from '../../../test/discord/support/interaction-stubs';
 import { InMemoryMeetingRepository } from './persistence/memory-meeting.repository';
 
 const GUILD = '100000000000000001';
@@ -62,6 +64,7 @@ function setup(repository: MeetingRepository = new InMemoryMeetingRepository()) 
     metrics.joins,
     metrics.ended,
     channels,
+    new MeetingCommandPolicy(stubConfigService()),
   );
   const seen: Array<{ event: string; payload: unknown }> = [];
   for (const event of Object.values(MEETING_EVENTS)) {

@@ -32,6 +32,8 @@ import {
   MeetingStorageUnavailableError,
 } from './meetings.errors';
 import { MEETING_METRICS } from './meetings.metrics';
+import { MeetingCommandPolicy } from './command-policy.service';
+import { MEETING_COMMANDS } from './domain/command-policy';
 
 /** How many active meetings `listActive` returns at most. */
 export const LIST_ACTIVE_LIMIT = 100;
@@ -76,12 +78,13 @@ export class MeetingsService {
     @InjectMetric(MEETING_METRICS.joins) private readonly joinsTotal: Counter<string>,
     @InjectMetric(MEETING_METRICS.ended) private readonly endedTotal: Counter<string>,
     private readonly channels: ChannelAccess,
+    private readonly policy: MeetingCommandPolicy,
   ) {}
 
   /**
-   * Creates the Kaltura room, then stores the meeting; if storing fails the room is removed again. The channel
-   * must be one the service may post in, of this guild (`CHANNEL_NOT_USABLE` otherwise): its notifications go
-   * there.
+   * Creates the Kaltura room, then stores the meeting; if storing fails the room is removed again. The guild's
+   * rules for `/kaltura-start` apply to the host, whatever the transport (`COMMAND_FORBIDDEN`). The channel must be
+   * one the service may post in, of this guild (`CHANNEL_NOT_USABLE` otherwise): its notifications go there.
    */
   async create(input: CreateMeetingInput): Promise<Meeting> {
     const draft = validateMeetingInput(input);
@@ -89,6 +92,7 @@ export class MeetingsService {
     if (input.channelId !== undefined && input.channelId !== null)
       assertSnowflake('channelId', input.channelId);
     assertActorId('host.userId', input.host.userId);
+    await this.policy.check(input.guildId, MEETING_COMMANDS.start, input.host);
     if (input.channelId) await this.channels.assertUsable(input.guildId, input.channelId, 'channelId');
 
     const id = newMeetingId();
@@ -142,7 +146,16 @@ export class MeetingsService {
     return meeting;
   }
 
-  /** Active meetings of the guild, newest first (at most `LIST_ACTIVE_LIMIT`). */
+  /** `/kaltura-list` as a use case: the guild's rules for it apply to `actor`, then `listActive`. */
+  async list(guildId: string, actor: MeetingActor): Promise<Meeting[]> {
+    await this.policy.check(guildId, MEETING_COMMANDS.list, actor);
+    return this.listActive(guildId);
+  }
+
+  /**
+   * Active meetings of the guild, newest first (at most `LIST_ACTIVE_LIMIT`), without any command rule: for
+   * lookups inside other use cases (autocomplete, an id from a title). Transports listing meetings use `list`.
+   */
   async listActive(guildId: string): Promise<Meeting[]> {
     return this.repository.listActive(guildId, LIST_ACTIVE_LIMIT);
   }
@@ -154,6 +167,7 @@ export class MeetingsService {
    */
   async join(guildId: string, id: string, member: MeetingActor): Promise<JoinResult> {
     assertActorId('member.userId', member.userId);
+    await this.policy.check(guildId, MEETING_COMMANDS.join, member);
     const meeting = await this.get(guildId, id);
     if (meeting.status === 'ended') throw new MeetingEndedError();
     const role = meeting.hostId === member.userId ? highestRole(member.role, 'moderator') : member.role;
@@ -180,6 +194,7 @@ export class MeetingsService {
    * Ending an ended meeting returns it unchanged; only the call that actually ended it emits `meeting.ended`.
    */
   async end(guildId: string, id: string, actor: MeetingActor): Promise<Meeting> {
+    await this.policy.check(guildId, MEETING_COMMANDS.end, actor);
     const meeting = await this.get(guildId, id);
     if (meeting.hostId !== actor.userId && actor.role !== 'admin') throw new MeetingEndForbiddenError();
     if (meeting.status === 'ended') return meeting;

@@ -7,8 +7,6 @@ import { GuildConfigModule } from '../config';
 import { MeetingsModule } from '../meetings';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { DiscordMessages, RestDiscordMessages } from './discord-rest/discord-messages';
-import { KalturaWebhookController } from './http/kaltura-webhook.controller';
-import { NotificationsController } from './http/notifications.controller';
 import { KalturaEventProcessor } from './kaltura-event.processor';
 import { MeetingEventsListener } from './meeting-events.listener';
 import { NotificationDeliveryService } from './notification-delivery.service';
@@ -108,8 +106,13 @@ const providers: Provider[] = [
  */
 @Module({
   imports: [GuildConfigModule, MeetingsModule, ChannelsModule],
-  controllers: [KalturaWebhookController, NotificationsController],
   providers,
-  exports: [NotificationService, NotificationRepository, WebhookEventRepository, DeliveryQueue],
+  exports: [
+    NotificationService,
+    NotificationRepository,
+    WebhookEventRepository,
+    DeliveryQueue,
+    WebhookIntakeService,
+  ],
 })
 export class NotificationModule {}

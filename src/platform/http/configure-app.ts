@@ -8,6 +8,7 @@ import { requestId } from '../logging';
 import { HttpMetricsMiddleware } from '../metrics';
 import { ProblemDetailsFilter, bodyErrorMiddleware, createValidationPipe } from '../errors';
 import { Settings } from '../settings';
+import { API_VERSION } from './api-version';
 
 /** Raw bytes of the request body, kept for signature checks (Kaltura webhooks). */
 export type RequestWithRawBody = express.Request & { rawBody?: Buffer };
@@ -58,7 +59,7 @@ export function configureApp(app: NestExpressApplication, settings: Settings): N
   app.use(bodyErrorMiddleware);
 
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
-  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: API_VERSION });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
@@ -67,7 +68,7 @@ export function configureApp(app: NestExpressApplication, settings: Settings): N
     new DocumentBuilder()
       .setTitle('Kaltura ↔ Discord API')
       .setDescription('Run Kaltura meetings for Discord communities. Errors are RFC 9457 problem+json.')
-      .setVersion('1')
+      .setVersion(API_VERSION)
       .addBearerAuth()
       .build(),
   );

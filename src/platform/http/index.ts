@@ -1,3 +1,4 @@
+export * from './api-version';
 export * from './configure-app';
 export * from './shutdown';
 export * from './listen';

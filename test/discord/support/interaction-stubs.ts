@@ -8,7 +8,11 @@ import { Counter, Histogram } from 'prom-client';
 import { RoleMappingService } from '../../../src/modules/auth';
 import type { GuildConfig, GuildConfigService } from '../../../src/modules/config';
 import { UnverifiedChannelAccess } from '../../../src/modules/channels';
-import { InMemoryMeetingRepository, MeetingsService } from '../../../src/modules/meetings';
+import {
+  InMemoryMeetingRepository,
+  MeetingCommandPolicy,
+  MeetingsService,
+} from '../../../src/modules/meetings';
 import { KalturaSandboxAdapter } from '../../../src/modules/kaltura';
 import { loadSettings } from '../../../src/platform/settings';
 
@@ -160,8 +164,14 @@ export const testCounter = (name: string, labelNames: string[]) =>
 export const testHistogram = (name = 'ack', labelNames = ['kind']) =>
   new Histogram({ name, help: name, labelNames, registers: [] });
 
-/** Real meetings use cases over the sandbox Kaltura and memory, as the handlers see them in production. */
-export function meetingsFixture(env: Record<string, string> = {}) {
+/**
+ * Real meetings use cases over the sandbox Kaltura and memory, as the handlers see them in production; the
+ * guild's command rules come from `config` (the shipped defaults unless given).
+ */
+export function meetingsFixture(
+  env: Record<string, string> = {},
+  config: GuildConfigService = stubConfigService(),
+) {
   const settings = loadSettings(env);
   const kaltura = new KalturaSandboxAdapter(settings.kaltura);
   const service = new MeetingsService(
@@ -175,6 +185,7 @@ export function meetingsFixture(env: Record<string, string> = {}) {
     testCounter('e', ['source']),
     // No Discord here: channel ids are checked for their form only, as with no bot token.
     new UnverifiedChannelAccess(),
+    new MeetingCommandPolicy(config),
   );
   return { settings, kaltura, service };
 }

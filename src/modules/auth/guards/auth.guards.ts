@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import type { MemberRole } from '../../config';
 import { AccessTokenService } from '../access-token.service';
-import { ApiThrottlerGuard } from './api-throttler.guard';
 import { AuthenticatedRequest, authenticateRequest, requireGuildRole } from './request-auth';
 
 /** Metadata: the lowest guild role a route accepts (default viewer, i.e. any member of the guild). */
@@ -60,7 +59,7 @@ export class GuildAccessGuard implements CanActivate {
 
 /**
  * Admin-only guild routes: a valid token (401), covering `:guildId` (403), with the admin role there (403).
- * Self-contained, for controllers outside this module (`GET|PATCH|DELETE /guilds/:guildId/config`).
+ * Self-contained (used through `@GuildAdmin()`, e.g. on `GET|PATCH|DELETE /guilds/:guildId/config`).
  */
 @Injectable()
 export class GuildAdminGuard implements CanActivate {
@@ -71,22 +70,5 @@ export class GuildAdminGuard implements CanActivate {
     const principal = await authenticateRequest(req, res, this.tokens);
     requireGuildRole(principal, guildParam(req), 'admin');
     return true;
-  }
-}
-
-/**
- * What the config module's routes run (bound to its `CONFIG_API_GUARD` token): the per-token rate limit, then
- * `GuildAdminGuard`. The config module cannot import this module (auth depends on config), so it looks the
- * guard up by token at run time and needs no decorator of ours.
- */
-@Injectable()
-export class ConfigRoutesGuard implements CanActivate {
-  constructor(
-    private readonly throttler: ApiThrottlerGuard,
-    private readonly admin: GuildAdminGuard,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    return (await this.throttler.canActivate(context)) && this.admin.canActivate(context);
   }
 }

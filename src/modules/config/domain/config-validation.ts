@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { FieldError } from '../../../platform/errors';
 import { COMMAND_NAMES, GuildConfig, JsonObject } from '../config.types';
 import { guildConfigSchema, overrideSchema } from './config.schema';
+import { patchShapeErrors } from './patch-limits';
 
 /** Outcome of validating a configuration tree: the typed value, or every problem with its dotted key. */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -37,6 +38,8 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], knownFeatures: string[
 
 /** Checks a complete configuration (defaults file, effective config). */
 export function validateConfig(value: unknown): ValidationResult<GuildConfig> {
+  const shape = patchShapeErrors(value);
+  if (shape.length > 0) return { ok: false, errors: shape };
   const parsed = guildConfigSchema.safeParse(value);
   return parsed.success
     ? { ok: true, value: parsed.data as unknown as GuildConfig }
@@ -45,8 +48,13 @@ export function validateConfig(value: unknown): ValidationResult<GuildConfig> {
 
 const overrideSchemas = new Map<string, ReturnType<typeof overrideSchema>>();
 
-/** Checks a stored or patched override against the defaults it applies to (which decide the feature flags). */
+/**
+ * Checks a stored or patched override against the defaults it applies to (which decide the feature flags).
+ * `value` on success is the schema's output: what a writer stores, never the input it was given.
+ */
 export function validateOverride(value: unknown, defaults: GuildConfig): ValidationResult<JsonObject> {
+  const shape = patchShapeErrors(value);
+  if (shape.length > 0) return { ok: false, errors: shape };
   const features = Object.keys(defaults.features);
   const cacheKey = features.join(',');
   let schema = overrideSchemas.get(cacheKey);

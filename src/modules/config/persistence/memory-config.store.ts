@@ -1,5 +1,5 @@
 import { ConfigStoreConflictError, ConfigStoreCorruptError } from '../config.errors';
-import { ConfigAuditLog, ConfigStore, StoredOverride } from '../config-store.port';
+import { CONFIG_AUDIT_LIMITS, ConfigAuditLog, ConfigStore, StoredOverride } from '../config-store.port';
 import type { ConfigAuditEntry, JsonObject } from '../config.types';
 
 /** Overrides in process memory: for tests and tools (the service runs on files or MongoDB). */
@@ -47,9 +47,9 @@ export class MemoryConfigStore extends ConfigStore {
   }
 }
 
-/** Audit trail in process memory, the last 1,000 changes per guild. */
+/** Audit trail in process memory, the last `CONFIG_AUDIT_LIMITS.perGuild` changes per guild. */
 export class MemoryConfigAuditLog extends ConfigAuditLog {
-  static readonly MAX_PER_GUILD = 1_000;
+  static readonly MAX_PER_GUILD = CONFIG_AUDIT_LIMITS.perGuild;
   private readonly entries = new Map<string, ConfigAuditEntry[]>();
 
   async record(entry: ConfigAuditEntry): Promise<void> {

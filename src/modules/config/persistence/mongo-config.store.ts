@@ -1,6 +1,6 @@
 import { Connection, Model, Schema } from 'mongoose';
 import { ConfigStoreConflictError, ConfigStoreCorruptError } from '../config.errors';
-import { ConfigAuditLog, ConfigStore, StoredOverride } from '../config-store.port';
+import { CONFIG_AUDIT_LIMITS, ConfigAuditLog, ConfigStore, StoredOverride } from '../config-store.port';
 import type { ConfigAuditEntry, JsonObject } from '../config.types';
 
 interface OverrideDoc {
@@ -123,6 +123,17 @@ export class MongoConfigAuditLog extends ConfigAuditLog {
       keys: entry.keys,
       changes: JSON.stringify(entry.changes),
     });
+    // Keep the newest `perGuild` entries: find the oldest one kept, drop everything older.
+    const oldestKept = await this.model
+      .find({ guildId: entry.guildId }, { at: 1 })
+      .sort({ at: -1, _id: -1 })
+      .skip(CONFIG_AUDIT_LIMITS.perGuild - 1)
+      .limit(1)
+      .lean()
+      .exec();
+    if (oldestKept.length > 0) {
+      await this.model.deleteMany({ guildId: entry.guildId, at: { $lt: oldestKept[0].at } }).exec();
+    }
   }
 
   async list(guildId: string, limit: number): Promise<ConfigAuditEntry[]> {

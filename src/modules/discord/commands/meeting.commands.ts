@@ -99,7 +99,7 @@ export class MeetingCommands {
   async list(@Context() [interaction]: SlashCommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const member = await this.access.authorize(interaction, 'kaltura-list');
-    await interaction.editReply(listReply(await this.meetings.listActive(member.facts.guildId)));
+    await interaction.editReply(listReply(await this.meetings.list(member.facts.guildId, member)));
     this.metrics.interaction('command', 'kaltura-list', 'ok');
   }
 

@@ -91,13 +91,18 @@ function changeLines(changes: ConfigChange[]): string[] {
   return lines;
 }
 
-/** `/kaltura-config-update`: what changed, old → new (or that nothing had to). */
+/**
+ * `/kaltura-config-update`: what changed, old → new (or that nothing had to). "Updated" only when something
+ * was stored and an effective value changed.
+ */
 export function updateReply(key: string, result: ConfigChangeResult) {
-  const content = result.written
-    ? [`✅ Updated \`${key}\`. It applies everywhere within a second.`, ...changeLines(result.changes)].join(
-        '\n',
-      )
-    : `\`${key}\` already has that value: nothing changed.`;
+  const content =
+    result.written && result.changes.length > 0
+      ? [
+          `✅ Updated \`${key}\`. It applies everywhere within a second.`,
+          ...changeLines(result.changes),
+        ].join('\n')
+      : `\`${key}\` already has that value: nothing changed.`;
   return { content, embeds: [], allowedMentions: NO_MENTIONS };
 }
 

@@ -214,12 +214,26 @@ describe('config slash commands', () => {
         'notifications.channels.default',
       ],
       ['an unknown section', 'secrets', 'enabled', 'true', 'section'],
+      ['a role mapped under __proto__', 'roles', 'mapping.__proto__', 'admin', 'roles.mapping.__proto__'],
+      [
+        'a role mapped under constructor',
+        'roles',
+        'mapping.constructor',
+        'admin',
+        'roles.mapping.constructor',
+      ],
+      ['a role mapped under prototype', 'roles', 'mapping.prototype', 'admin', 'roles.mapping.prototype'],
     ])('refuses %s, naming what is wrong and writing nothing', async (_what, section, key, value, field) => {
       const before = await f.config.view(GUILD);
-      const error = await run(manager, section, key, value).catch((e: unknown) => e);
+      const interaction = update(manager, section, key, value);
+      const error = await commands
+        .update([interaction.asAny], { section: section as never, key, value })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationFailedError);
       expect((error as ValidationFailedError).errors.map((e) => e.field)).toContain(field);
       expect(await f.config.view(GUILD)).toEqual(before);
+      // The refusal is the answer (the exception filter shows it): never an "Updated".
+      expect(interaction.payloads('editReply')).toEqual([]);
     });
 
     it('leaves autocomplete interactions to the autocomplete interceptor', async () => {

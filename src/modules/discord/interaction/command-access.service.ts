@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError } from '../../../platform/errors';
 import { RoleMappingService } from '../../auth';
 import { GuildConfig, GuildConfigService } from '../../config';
-import type { MeetingActor } from '../../meetings';
-import { commandRefusal } from './command-access.rules';
+import { CommandForbiddenError, commandRefusal, type MeetingActor } from '../../meetings';
 import { GuildInteraction, MemberFacts, memberFacts } from './member-facts';
 
-/** Refusal of a command by the guild's configuration (403, shown ephemerally). */
-export class CommandForbiddenError extends ForbiddenError {
-  constructor(reason: string) {
-    super('COMMAND_FORBIDDEN', reason);
-  }
-}
+/** Refusal of a command by the guild's configuration (403, shown ephemerally); the meetings module's error. */
+export { CommandForbiddenError };
 
 /** A member allowed to use a command, with the project role their Discord roles map to. */
 export interface AuthorizedMember extends MeetingActor {
@@ -22,7 +16,9 @@ export interface AuthorizedMember extends MeetingActor {
 
 /**
  * Permission checks in code, for every command and button: Discord's `default_member_permissions` is only a
- * default that server admins can change, so the guild configuration decides here.
+ * default that server admins can change, so the guild configuration decides. The rules are the meetings
+ * module's (`commandRefusal`); the meeting use cases enforce them again for every transport, with the member's
+ * Discord roles passed as `access`.
  */
 @Injectable()
 export class CommandAccessService {
@@ -45,6 +41,18 @@ export class CommandAccessService {
       roleNames: facts.roleNames,
       canManageGuild: facts.canManageGuild,
     });
-    return { userId: facts.userId, displayName: facts.displayName, role, facts, config };
+    return {
+      userId: facts.userId,
+      displayName: facts.displayName,
+      role,
+      access: {
+        via: 'discord',
+        roleIds: facts.roleIds,
+        roleNames: facts.roleNames,
+        canManageGuild: facts.canManageGuild,
+      },
+      facts,
+      config,
+    };
   }
 }

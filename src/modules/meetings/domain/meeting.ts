@@ -30,11 +30,26 @@ export interface Meeting {
   endedBy: string | null;
 }
 
+/**
+ * How the caller reached the use case, which decides how the guild's command rules (`commands.enabled`,
+ * `commands.permissions`) match them:
+ * - `discord`: a member in an interaction, with the roles Discord sent;
+ * - `rest-user`: a Discord user signed in to the REST API; their roles are looked up with the bot when a rule
+ *   lists roles (the token carries only the project role);
+ * - `api-key`: a guild API key, which acts with the role it was issued with (`role`).
+ */
+export type ActorAccess =
+  | { via: 'discord'; roleIds: string[]; roleNames: string[]; canManageGuild: boolean }
+  | { via: 'rest-user' }
+  | { via: 'api-key' };
+
 /** Someone acting on a meeting, with the project role their Discord roles map to. */
 export interface MeetingActor {
   userId: string;
   displayName: string;
   role: MemberRole;
+  /** Absent: treated as a member without roles or permissions (least privilege), never as trusted. */
+  access?: ActorAccess;
 }
 
 /** `endedBy` of a meeting Kaltura reported as cancelled or deleted. */

@@ -35,23 +35,27 @@ export class ChannelResolver {
     const name = trimmed.replace(/^#/, '').toLowerCase();
     const key = `kd:notification:channels:${guildId}`;
     const cached = await this.cache.get<Record<string, string>>(key).catch(() => undefined);
-    if (cached?.[name]) return cached[name];
+    // Own keys only: a channel named `constructor` must not resolve to Object.prototype's members.
+    if (cached && Object.hasOwn(cached, name)) return cached[name];
     // Not cached, or a channel created since: ask Discord once more.
     let lookup = this.inflight.get(guildId);
     if (!lookup) {
       lookup = this.fetch(guildId, key).finally(() => this.inflight.delete(guildId));
       this.inflight.set(guildId, lookup);
     }
-    const id = (await lookup)[name];
-    if (!id) throw new PermanentDeliveryError(`No channel named "${name.slice(0, 100)}" in this guild`);
+    const channels = await lookup;
+    const id = Object.hasOwn(channels, name) ? channels[name] : undefined;
+    if (typeof id !== 'string')
+      throw new PermanentDeliveryError(`No channel named "${name.slice(0, 100)}" in this guild`);
     return id;
   }
 
   private async fetch(guildId: string, key: string): Promise<Record<string, string>> {
-    const byName: Record<string, string> = {};
+    // No prototype: a channel named `__proto__` or `constructor` is an ordinary key here.
+    const byName = Object.create(null) as Record<string, string>;
     for (const channel of await this.discord.guildChannels(guildId)) {
       const channelName = channel.name.toLowerCase();
-      if (POSTABLE.has(channel.type) && !(channelName in byName)) byName[channelName] = channel.id;
+      if (POSTABLE.has(channel.type) && !Object.hasOwn(byName, channelName)) byName[channelName] = channel.id;
     }
     await this.cache.set(key, byName, this.options.channelCacheTtlMs).catch(() => undefined);
     return byName;

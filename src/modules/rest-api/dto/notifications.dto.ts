@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { NOTIFICATION_TYPES, NotificationType } from '../../config';
-import { NOTIFICATION_STATUSES, NotificationRecord, NotificationStatus } from '../domain/notification.types';
+import { NOTIFICATION_STATUSES, NotificationRecord, NotificationStatus } from '../../notification';
 
 /** Query of `GET /guilds/:guildId/notifications`. */
 export class ListNotificationsQuery {

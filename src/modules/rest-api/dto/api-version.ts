@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { API_VERSION } from '../../../platform/http';
 
-/** The version every v1 response body states. */
-export const API_V1 = '1' as const;
+/** The version every v1 response body states, and every controller's `version`: the platform's one constant. */
+export const API_V1 = API_VERSION;
 
 /** Base of every v1 response body. */
 export abstract class V1Response {

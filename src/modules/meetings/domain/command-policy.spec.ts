@@ -1,11 +1,8 @@
 import { defaultConfig } from '../../../../test/discord/support/interaction-stubs';
-import { alwaysEnabled, commandRefusal } from './command-access.rules';
-import type { MemberFacts } from './member-facts';
+import { alwaysEnabled, CommandMember, EVERYONE, commandRefusal } from './command-policy';
 
-const member = (over: Partial<MemberFacts> = {}): MemberFacts => ({
+const member = (over: Partial<CommandMember> = {}): CommandMember => ({
   guildId: '1',
-  userId: '2',
-  displayName: 'Vic',
   roleIds: ['10'],
   roleNames: ['Members'],
   canManageGuild: false,
@@ -50,5 +47,25 @@ describe('commandRefusal', () => {
     expect(commandRefusal(config, 'kaltura-config-update', member({ canManageGuild: true }))).toBeNull();
     expect(alwaysEnabled('kaltura-config-view')).toBe(true);
     expect(alwaysEnabled('kaltura-list')).toBe(false);
+  });
+
+  it('API keys: no Discord roles; pass a role list only via @everyone, the guild id, or an admin key', () => {
+    const config = defaultConfig((c) => {
+      c.commands.permissions['kaltura-list'] = ['Teachers'];
+      c.commands.permissions['kaltura-end'] = [EVERYONE];
+    });
+    expect(commandRefusal(config, 'kaltura-list', { guildId: '1', apiKeyRole: 'moderator' })).toBe(
+      'This API key (role moderator) may not use /kaltura-list: this server limits it to some Discord roles.',
+    );
+    expect(commandRefusal(config, 'kaltura-list', { guildId: '1', apiKeyRole: 'admin' })).toBeNull();
+    expect(commandRefusal(config, 'kaltura-end', { guildId: '1', apiKeyRole: 'viewer' })).toBeNull();
+    const off = defaultConfig((c) => (c.commands.enabled = false));
+    expect(commandRefusal(off, 'kaltura-list', { guildId: '1', apiKeyRole: 'admin' })).not.toBeNull();
+  });
+
+  it('never reads a command name from Object.prototype', () => {
+    const config = defaultConfig((c) => (c.commands.permissions = {}));
+    expect(commandRefusal(config, 'constructor', member())).toBeNull();
+    expect(commandRefusal(config, 'toString', member())).toBeNull();
   });
 });

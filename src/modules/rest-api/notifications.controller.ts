@@ -1,13 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, ValidationFailedError } from '../../../platform/errors';
-import { GuildMember } from '../../auth';
-import { decodeCursor, encodeCursor } from '../domain/ids';
-import { NotificationRepository } from '../persistence/notification.repository';
-import { ListNotificationsQuery, NotificationView, toView } from './notifications.dto';
+import { NotFoundError, ValidationFailedError } from '../../platform/errors';
+import { GuildMember } from '../auth';
+import { NotificationRepository, decodeCursor, encodeCursor } from '../notification';
+import { API_V1, SNOWFLAKE } from './dto';
+import { ListNotificationsQuery, NotificationView, toView } from './dto/notifications.dto';
 
-export const API_VERSION = '1';
-const SNOWFLAKE = /^\d{17,20}$/;
 const NOTIFICATION_ID = /^[a-f0-9]{24}$/;
 
 function assertGuildId(guildId: string): void {
@@ -24,7 +22,7 @@ function assertGuildId(guildId: string): void {
  */
 @ApiTags('notifications')
 @GuildMember('moderator')
-@Controller('guilds/:guildId/notifications')
+@Controller({ path: 'guilds/:guildId/notifications', version: API_V1 })
 export class NotificationsController {
   constructor(private readonly repository: NotificationRepository) {}
 
@@ -47,7 +45,7 @@ export class NotificationsController {
       after,
     });
     return {
-      apiVersion: API_VERSION,
+      apiVersion: API_V1,
       items: page.items.map(toView),
       nextCursor: page.next ? encodeCursor(page.next) : null,
     };
@@ -64,6 +62,6 @@ export class NotificationsController {
     if (!found || found.guildId !== guildId) {
       throw new NotFoundError('NOTIFICATION_NOT_FOUND', 'No such notification in this guild.');
     }
-    return { apiVersion: API_VERSION, notification: toView(found) };
+    return { apiVersion: API_V1, notification: toView(found) };
   }
 }

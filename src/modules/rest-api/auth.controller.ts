@@ -13,7 +13,7 @@ import {
   kalturaUserIdFor,
 } from '../auth';
 import { API_V1, MeResponseDto, RefreshRequestDto, TokenRequestDto, TokenResponseDto } from './dto';
-import { guildList, toTokenResponse } from './gateway.mappers';
+import { guildList, toTokenResponse } from './rest-api.mappers';
 
 /** Fields that belong to `discord_code` only; sending them with `api_key` is a client bug worth reporting. */
 const DISCORD_ONLY = ['code', 'redirect_uri', 'guild_ids'] as const;
@@ -21,7 +21,7 @@ const DISCORD_ONLY = ['code', 'redirect_uri', 'guild_ids'] as const;
 /** `/api/v1/auth/*`: token grants, refresh, and who-am-I. Strictly rate-limited per IP. */
 @ApiTags('auth')
 @AuthRateLimit()
-@Controller({ path: 'auth', version: '1' })
+@Controller({ path: 'auth', version: API_V1 })
 export class AuthController {
   constructor(
     private readonly tokens: TokenService,

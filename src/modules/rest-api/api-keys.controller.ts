@@ -9,12 +9,12 @@ import {
   CreateApiKeyDto,
   SNOWFLAKE_EXAMPLE,
 } from './dto';
-import { toApiKeyDto } from './gateway.mappers';
+import { toApiKeyDto } from './rest-api.mappers';
 
 /** `/api/v1/guilds/:guildId/api-keys`: guild admins (signed in with Discord) manage the guild's API keys. */
 @ApiTags('api-keys')
 @ApiParam({ name: 'guildId', example: SNOWFLAKE_EXAMPLE })
-@Controller({ path: 'guilds/:guildId/api-keys', version: '1' })
+@Controller({ path: 'guilds/:guildId/api-keys', version: API_V1 })
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 

@@ -1,15 +1,15 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { WebhookIntakeService } from '../webhook-intake.service';
-import { API_VERSION } from './notifications.controller';
+import { WebhookIntakeService } from '../notification';
+import { API_V1 } from './dto';
 
 /**
  * `POST /api/v1/webhooks/kaltura`. The platform hands webhook bodies over as raw bytes (up to 1 MB): the
  * signature is checked on exactly what Kaltura sent. A thin transport: the intake service holds the rules.
  */
 @ApiTags('webhooks')
-@Controller('webhooks')
+@Controller({ path: 'webhooks', version: API_V1 })
 export class KalturaWebhookController {
   constructor(private readonly intake: WebhookIntakeService) {}
 
@@ -32,6 +32,6 @@ export class KalturaWebhookController {
       signature,
       algorithm,
     });
-    return { apiVersion: API_VERSION, ...receipt };
+    return { apiVersion: API_V1, ...receipt };
   }
 }

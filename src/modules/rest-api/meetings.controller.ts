@@ -21,7 +21,7 @@ import {
   MeetingResponseDto,
   SNOWFLAKE_EXAMPLE,
 } from './dto';
-import { toMeetingDto } from './gateway.mappers';
+import { toMeetingDto } from './rest-api.mappers';
 
 /** A malformed meeting id names no meeting: 404 without touching storage. */
 @Injectable()
@@ -32,9 +32,17 @@ export class MeetingIdPipe implements PipeTransform<string, string> {
   }
 }
 
-/** The caller as the meetings use cases see them; the guild guard has checked the role exists. */
+/**
+ * The caller as the meetings use cases see them; the guild guard has checked the role exists. A user's Discord
+ * roles are looked up by the use case when the guild's command rules need them; an API key acts with its role.
+ */
 function actor(principal: Principal, guildId: string): MeetingActor {
-  return { userId: principal.subject, displayName: principal.displayName, role: principal.guilds[guildId] };
+  return {
+    userId: principal.subject,
+    displayName: principal.displayName,
+    role: principal.guilds[guildId],
+    access: { via: principal.kind === 'api_key' ? 'api-key' : 'rest-user' },
+  };
 }
 
 /**
@@ -43,7 +51,7 @@ function actor(principal: Principal, guildId: string): MeetingActor {
  */
 @ApiTags('meetings')
 @ApiParam({ name: 'guildId', example: SNOWFLAKE_EXAMPLE })
-@Controller({ path: 'guilds/:guildId/meetings', version: '1' })
+@Controller({ path: 'guilds/:guildId/meetings', version: API_V1 })
 export class MeetingsController {
   constructor(private readonly meetings: MeetingsService) {}
 
@@ -51,8 +59,12 @@ export class MeetingsController {
   @GuildMember()
   @ApiOperation({ summary: "List the guild's active meetings" })
   @ApiOkResponse({ type: MeetingListDto })
-  async list(@Param('guildId') guildId: string): Promise<MeetingListDto> {
-    return { apiVersion: API_V1, items: (await this.meetings.listActive(guildId)).map(toMeetingDto) };
+  async list(
+    @Param('guildId') guildId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MeetingListDto> {
+    const items = await this.meetings.list(guildId, actor(principal, guildId));
+    return { apiVersion: API_V1, items: items.map(toMeetingDto) };
   }
 
   @Post()

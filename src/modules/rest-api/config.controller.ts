@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Query } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -10,9 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { Request } from 'express';
 import { ValidationFailedError } from '../../platform/errors';
-import { ConfigApiGuard } from './config-api.guard';
+import { ApiProblem, CurrentPrincipal, GuildAdmin, Principal } from '../auth';
 import {
   CONFIG_SECTIONS,
   ConfigActor,
@@ -20,11 +19,10 @@ import {
   ConfigChange,
   ConfigSection,
   ConfigView,
-} from './config.types';
-import { GuildConfigService } from './guild-config.service';
+  GuildConfigService,
+} from '../config';
+import { API_V1, SNOWFLAKE_EXAMPLE } from './dto';
 import { MERGE_PATCH_TYPE } from './merge-patch-body.middleware';
-
-export const API_VERSION = '1';
 
 export class ConfigSectionQuery {
   @ApiPropertyOptional({ enum: CONFIG_SECTIONS, description: 'Only this section' })
@@ -66,47 +64,30 @@ const EXAMPLE_PATCH = {
 function toResponse(view: ConfigView, changes?: ConfigChange[]): ConfigResponse {
   const { entries, ...rest } = view;
   return {
-    apiVersion: API_VERSION,
+    apiVersion: API_V1,
     ...rest,
     sources: Object.fromEntries(entries.map((e) => [e.key, e.source])),
     ...(changes ? { changes } : {}),
   };
 }
 
-/**
- * Who is calling, for the audit trail: the principal the auth guards put on the request (`principal`, or a
- * passport-style `user`), else an anonymous API caller (routes not yet guarded).
- */
-function actorOf(req: Request): ConfigActor {
-  const r = req as Request & {
-    principal?: { kind?: unknown; subject?: unknown; displayName?: unknown };
-    user?: { sub?: unknown; id?: unknown; name?: unknown };
-  };
-  const p = r.principal;
-  if (p && typeof p.subject === 'string' && p.subject) {
-    return {
-      kind: 'api',
-      // Users keep their Discord id (their Discord and API changes line up); API keys are marked as such.
-      id: p.kind === 'api_key' ? `api_key:${p.subject}` : p.subject,
-      ...(typeof p.displayName === 'string' ? { name: p.displayName } : {}),
-    };
-  }
-  const id = r.user?.sub ?? r.user?.id;
+/** Who is calling, for the audit trail: users keep their Discord id (their Discord and API changes line up). */
+function actorOf(principal: Principal): ConfigActor {
   return {
     kind: 'api',
-    id: typeof id === 'string' && id ? id : 'anonymous',
-    ...(typeof r.user?.name === 'string' ? { name: r.user.name } : {}),
+    id: principal.kind === 'api_key' ? `api_key:${principal.subject}` : principal.subject,
+    name: principal.displayName,
   };
 }
 
 /**
- * `GET|PATCH|DELETE /api/v1/guilds/:guildId/config`: a thin transport over `GuildConfigService`. Access is
- * decided by `ConfigApiGuard` (the guild's admins only, once the auth module installs its guard).
+ * `GET|PATCH|DELETE /api/v1/guilds/:guildId/config`: a thin transport over `GuildConfigService`, for the
+ * guild's admins only (`@GuildAdmin()`, bound at compile time like every admin route: no mode skips it).
  */
 @ApiTags('config')
-@ApiParam({ name: 'guildId', description: 'Discord guild id (snowflake)', example: '123456789012345678' })
-@Controller({ path: 'guilds/:guildId/config', version: API_VERSION })
-@UseGuards(ConfigApiGuard)
+@ApiParam({ name: 'guildId', description: 'Discord guild id (snowflake)', example: SNOWFLAKE_EXAMPLE })
+@Controller({ path: 'guilds/:guildId/config', version: API_V1 })
+@GuildAdmin()
 export class GuildConfigController {
   constructor(private readonly config: GuildConfigService) {}
 
@@ -124,12 +105,13 @@ export class GuildConfigController {
   @ApiConsumes(MERGE_PATCH_TYPE, 'application/json')
   @ApiBody({ schema: { type: 'object', example: EXAMPLE_PATCH } })
   @ApiOkResponse({ description: 'The configuration after the change, with `changes` (old → new)' })
+  @ApiProblem(400, 'The patch is invalid (nothing is stored); `errors` names each bad key.')
   async update(
     @Param('guildId') guildId: string,
     @Body() body: unknown,
-    @Req() req: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ConfigResponse> {
-    const result = await this.config.update(guildId, withoutApiVersion(body), actorOf(req));
+    const result = await this.config.update(guildId, withoutApiVersion(body), actorOf(principal));
     return toResponse(result.view, result.changes);
   }
 
@@ -139,9 +121,9 @@ export class GuildConfigController {
   async reset(
     @Param('guildId') guildId: string,
     @Query() query: ConfigResetQuery,
-    @Req() req: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ConfigResponse> {
-    const result = await this.config.reset(guildId, query.section ?? 'all', actorOf(req));
+    const result = await this.config.reset(guildId, query.section ?? 'all', actorOf(principal));
     return toResponse(result.view, result.changes);
   }
 
@@ -152,7 +134,7 @@ export class GuildConfigController {
     @Query() query: ConfigHistoryQuery,
   ): Promise<{ apiVersion: string; guildId: string; entries: ConfigAuditEntry[] }> {
     return {
-      apiVersion: API_VERSION,
+      apiVersion: API_V1,
       guildId,
       entries: await this.config.history(guildId, query.limit ?? 20),
     };
@@ -164,9 +146,9 @@ function withoutApiVersion(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || !('apiVersion' in body))
     return body;
   const { apiVersion, ...patch } = body as Record<string, unknown>;
-  if (apiVersion !== API_VERSION) {
+  if (apiVersion !== API_V1) {
     throw new ValidationFailedError(
-      [{ field: 'apiVersion', message: `must be "${API_VERSION}" (or left out)` }],
+      [{ field: 'apiVersion', message: `must be "${API_V1}" (or left out)` }],
       'Unsupported API version.',
     );
   }
