@@ -24,7 +24,9 @@ function guardWith(delegate: CanActivate | null, env: 'test' | 'production' = 't
     },
   } as unknown as ModuleRef;
   const settings = loadSettings(
-    env === 'production' ? { NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'x'.repeat(40) } : {},
+    env === 'production'
+      ? { NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'x'.repeat(40), KALTURA_MODE: 'sandbox' }
+      : {},
   );
   return new ConfigApiGuard(moduleRef, settings);
 }

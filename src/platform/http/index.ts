@@ -1,3 +1,4 @@
 export * from './configure-app';
 export * from './shutdown';
 export * from './listen';
+export * from './body-deadline';
