@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
+import { loadSettings } from '../../src/platform/settings';
 import { APP_ENV_NAMES, SECRET_NAMES, loadYaml, repoPath } from './deploy-files';
 
 interface Service {
@@ -54,6 +55,26 @@ function onHost(service: Service, containerPath: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Compose's interpolation of `${X}`, `${X:-default}` and `${X:?message}` (unset and empty alike), with `shell` as
+ * the environment. A required variable that is missing throws with compose's message.
+ */
+function interpolate(env: Record<string, string>, shell: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    out[name] = value.replace(
+      /\$\{(\w+)(?::([-?])([^}]*))?\}/g,
+      (_m, v: string, op?: string, arg?: string) => {
+        const given = shell[v];
+        if (given !== undefined && given !== '') return given;
+        if (op === '?') throw new Error(`compose refuses to start: ${v}: ${arg}`);
+        return op === '-' ? (arg ?? '') : '';
+      },
+    );
+  }
+  return out;
 }
 
 describe('docker-compose.yml', () => {
@@ -167,9 +188,40 @@ describe('docker-compose.yml', () => {
     expect(prometheus.ports?.some((p) => p.endsWith(`:${url.port}`))).toBe(true);
   });
 
-  it('publishes Prometheus and Grafana on the loopback interface only', () => {
-    for (const service of [prometheus, grafana]) {
-      for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+  it("publishes every port, the service's included, on the loopback interface only", () => {
+    expect(app.ports).toEqual(['127.0.0.1:3000:3000']);
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const port of service.ports ?? [])
+        expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
     }
+  });
+
+  it('makes the operator choose KALTURA_MODE: production never runs the sandbox by accident', () => {
+    expect(app.environment!.KALTURA_MODE).toMatch(/^\$\{KALTURA_MODE:\?.+\}$/);
+    const shell = { JWT_SECRET: 'c'.repeat(48) };
+    expect(() => interpolate(app.environment!, shell)).toThrow(/KALTURA_MODE/);
+    // Even past compose (an empty value), the service itself refuses, naming the variable.
+    const env = interpolate({ ...app.environment!, KALTURA_MODE: '' }, shell);
+    expect(() => loadSettings(env)).toThrow(/KALTURA_MODE/);
+  });
+
+  it('as shipped, a sandbox trial refuses every webhook; live needs the partner credentials', () => {
+    const shell = { JWT_SECRET: 'c'.repeat(48), KALTURA_MODE: 'sandbox' };
+    const sandbox = loadSettings(interpolate(app.environment!, shell));
+    expect(sandbox.env).toBe('production');
+    expect(sandbox.kaltura.mode).toBe('sandbox');
+    expect(sandbox.kaltura.webhookSecret).toBeNull();
+    expect(() => loadSettings(interpolate(app.environment!, { ...shell, KALTURA_MODE: 'live' }))).toThrow(
+      /KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET/,
+    );
+    const live = loadSettings(
+      interpolate(app.environment!, {
+        ...shell,
+        KALTURA_MODE: 'live',
+        KALTURA_PARTNER_ID: '12345',
+        KALTURA_ADMIN_SECRET: 'partner-admin-secret',
+      }),
+    );
+    expect(live.kaltura.webhookSecret).toBe('partner-admin-secret');
   });
 });

@@ -134,6 +134,7 @@ describe('faults: the process killed (SIGKILL) mid-delivery (BullMQ on Redis)', 
     env = {
       NODE_ENV: 'production',
       STORAGE: 'memory',
+      KALTURA_MODE: 'sandbox',
       LOG_LEVEL: 'info',
       JWT_SECRET: jwtSecret,
       REDIS_URL: redisUrlForDb(REDIS_DB),

@@ -11,8 +11,14 @@ export const MAX_GUILDS_PER_TOKEN = 10;
 /** Deadline of every call to Discord. */
 export const DISCORD_TIMEOUT_MS = 5_000;
 
-/** Rate limits (per 60 s window): strict on `auth/*` (by IP), looser elsewhere (by token subject, else IP). */
+/**
+ * Rate limits (per 60 s window): strict on `auth/*` (by IP), looser elsewhere (by token subject, else IP).
+ * `webhook` (`POST /webhooks/kaltura`, by source address): Kaltura posts one request per event notification from
+ * its batch servers, each request waiting for the answer; 600 a minute from one address is far above what a
+ * partner's events produce, and what is refused (429) Kaltura retries later (docs/security.md).
+ */
 export const RATE_LIMITS = {
   auth: { limit: 20, ttlMs: 60_000 },
   default: { limit: 120, ttlMs: 60_000 },
+  webhook: { limit: 600, ttlMs: 60_000 },
 } as const;

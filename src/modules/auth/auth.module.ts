@@ -12,7 +12,7 @@ import { ApiKeyRepository } from './api-key.port';
 import { ApiKeyService } from './api-key.service';
 import { RATE_LIMITS } from './auth.constants';
 import { DiscordOAuthClient } from './discord-oauth.client';
-import { ApiThrottlerGuard, isAuthThrottled } from './guards/api-throttler.guard';
+import { ApiThrottlerGuard, isAuthThrottled, isWebhookThrottled } from './guards/api-throttler.guard';
 import { ApiTokenGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
 import { createThrottlerStorage } from './guards/throttler-storage';
 import { IdentityRepository } from './identity.port';
@@ -65,13 +65,19 @@ const GUARDS = [ApiTokenGuard, GuildAccessGuard, GuildAdminGuard, ApiThrottlerGu
             name: 'default',
             limit: RATE_LIMITS.default.limit,
             ttl: RATE_LIMITS.default.ttlMs,
-            skipIf: isAuthThrottled,
+            skipIf: (context) => isAuthThrottled(context) || isWebhookThrottled(context),
           },
           {
             name: 'auth',
             limit: RATE_LIMITS.auth.limit,
             ttl: RATE_LIMITS.auth.ttlMs,
             skipIf: (context) => !isAuthThrottled(context),
+          },
+          {
+            name: 'webhook',
+            limit: RATE_LIMITS.webhook.limit,
+            ttl: RATE_LIMITS.webhook.ttlMs,
+            skipIf: (context) => !isWebhookThrottled(context),
           },
         ],
         storage: createThrottlerStorage(redis),

@@ -8,6 +8,7 @@ export {
   GuildMember,
   PROBLEM_SCHEMA,
   RateLimited,
+  WebhookRateLimit,
 } from './guards/auth.decorators';
 export { ApiTokenGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
 export { ApiThrottlerGuard } from './guards/api-throttler.guard';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, UnauthorizedError, UnavailableError } from '../../platform/errors';
+import { DomainError, ForbiddenError, UnauthorizedError, UnavailableError } from '../../platform/errors';
 import { Settings } from '../../platform/settings';
 import { classifyKalturaEvent } from './domain/kaltura-event.classifier';
 import { webhookEventId } from './domain/ids';
@@ -49,9 +49,19 @@ export class WebhookIntakeService {
   ) {}
 
   async receive(request: WebhookRequest): Promise<WebhookReceipt> {
+    const secret = this.settings.kaltura.webhookSecret;
+    if (secret === null) {
+      // Production sandbox without KALTURA_WEBHOOK_SECRET: the only secret at hand is public, so nothing is
+      // authentic. Refused before reading a byte of it (the start-up report says so too).
+      this.metrics.webhook('unknown', 'unauthorized');
+      throw new ForbiddenError(
+        'WEBHOOK_INTAKE_DISABLED',
+        'Kaltura webhooks are refused: this instance has no webhook secret configured.',
+      );
+    }
     const signature = verifyWebhookSignature({
       body: request.body,
-      secret: this.settings.kaltura.webhookSecret,
+      secret,
       signature: request.signature,
       algorithm: request.algorithm,
     });

@@ -1,6 +1,7 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { ApiProblem, WebhookRateLimit } from '../auth';
 import { WebhookIntakeService } from '../notification';
 import { API_V1 } from './dto';
 
@@ -15,6 +16,8 @@ export class KalturaWebhookController {
 
   @Post('kaltura')
   @HttpCode(200)
+  @WebhookRateLimit()
+  @ApiProblem(401, 'Missing or wrong X-KALTURA-SIGNATURE.')
   @ApiOperation({ summary: 'Kaltura HTTP event notification (signed with X-KALTURA-SIGNATURE)' })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiOkResponse({ description: 'Stored (or already stored): `{ apiVersion, eventId, duplicate }`' })

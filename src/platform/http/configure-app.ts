@@ -35,7 +35,8 @@ function keepRaw(req: express.Request, _res: unknown, buf: Buffer): void {
  */
 export function configureApp(app: NestExpressApplication, settings: Settings): NestExpressApplication {
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // `req.ip` (rate limits, logs) comes from X-Forwarded-For only through the proxies TRUST_PROXY names.
+  app.set('trust proxy', settings.http.trustProxy);
   app.disable('x-powered-by');
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     requestId(req, res);
@@ -43,7 +44,8 @@ export function configureApp(app: NestExpressApplication, settings: Settings): N
   });
   const metrics = app.get(HttpMetricsMiddleware);
   app.use(metrics.use.bind(metrics));
-  app.use(helmet());
+  // HSTS pins browsers to HTTPS for a whole host: the ingress that terminates TLS decides that, not the service.
+  app.use(helmet({ strictTransportSecurity: settings.http.hsts }));
   app.enableCors({ origin: settings.http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
 
   // Webhooks are verified over their exact bytes and come in several content types: keep them raw, parse later.
@@ -63,6 +65,12 @@ export function configureApp(app: NestExpressApplication, settings: Settings): N
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
+  if (settings.http.apiDocs) setupApiDocs(app);
+  return app;
+}
+
+/** OpenAPI at `/api/docs` (JSON at `/api/docs-json`); `API_DOCS=off` leaves both unrouted (404). */
+function setupApiDocs(app: NestExpressApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -73,5 +81,4 @@ export function configureApp(app: NestExpressApplication, settings: Settings): N
       .build(),
   );
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
-  return app;
 }

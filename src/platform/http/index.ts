@@ -2,3 +2,4 @@ export * from './api-version';
 export * from './configure-app';
 export * from './shutdown';
 export * from './listen';
+export * from './body-deadline';

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -43,6 +44,34 @@ export const duration = z
   })
   .refine((n) => n > 0, 'must be greater than zero');
 
+const onOff = z.enum(['on', 'off'], 'must be on or off').optional();
+
+/** proxy-addr's named ranges, which Express's `trust proxy` understands. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `TRUST_PROXY`: a hop count (`1`: the address the nearest proxy saw; `0`: none) or a comma-separated list of
+ * proxy addresses and CIDR ranges (`10.0.0.0/8, 192.0.2.7`, or proxy-addr's `loopback` / `linklocal` /
+ * `uniquelocal`). `true` (trust every hop) is refused: any client could then choose its own address.
+ */
+export const trustProxy = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^\d{1,2}$/.test(v) || v.split(',').every((e) => isProxyAddress(e.trim())),
+    'must be a hop count (0-99) or a comma-separated list of addresses and CIDR ranges',
+  )
+  .transform((v): number | string[] => (/^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
+
 /**
  * The raw environment as the service reads it. Names are fixed by ARCHITECTURE.md. Every value arrives as a
  * string; this schema turns it into typed values and says which variable is wrong, never what its value was.
@@ -74,6 +103,10 @@ export const envSchema = z.object({
   KALTURA_KAF_URL: url(['http:', 'https:']).optional(),
   KALTURA_WEBHOOK_SECRET: optionalString,
   KALTURA_JOIN_LINK_TTL: int(60, 86400).default(900),
+  KALTURA_MODE: z.enum(['live', 'sandbox'], 'must be live or sandbox').optional(),
+  TRUST_PROXY: trustProxy.optional(),
+  API_DOCS: onOff,
+  HSTS: onOff,
   JWT_SECRET: optionalString,
   JWT_EXPIRY: duration.default(900),
 });

@@ -9,6 +9,7 @@ const prod = (extra: Record<string, string> = {}) => ({
   NODE_ENV: 'production',
   JWT_SECRET: STRONG,
   STORAGE: 'memory',
+  KALTURA_MODE: 'sandbox',
   ...extra,
 });
 

@@ -26,7 +26,16 @@ export const SANDBOX_ADMIN_SECRET = 'sandbox-admin-secret-not-for-production';
  */
 export class Settings {
   readonly env!: 'development' | 'production' | 'test';
-  readonly http!: { port: number; corsOrigins: string[] | true };
+  readonly http!: {
+    port: number;
+    corsOrigins: string[] | true;
+    /** Express's `trust proxy`: hops to trust (0: none), or the proxies' addresses and ranges. */
+    trustProxy: number | string[];
+    /** Serve OpenAPI at `/api/docs` and `/api/docs-json`. */
+    apiDocs: boolean;
+    /** Send `Strict-Transport-Security` (usually the ingress's job). */
+    hsts: boolean;
+  };
   readonly log!: { level: RawEnv['LOG_LEVEL'] };
   readonly config!: { dir: string };
   readonly storage!: { kind: 'memory' | 'mongo'; mongoUri?: string };
@@ -47,7 +56,11 @@ export class Settings {
     adminSecret: string;
     serviceUrl: string;
     kafUrl: string;
-    webhookSecret: string;
+    /**
+     * What Kaltura webhooks must be signed with; `null`: every webhook is refused (production sandbox without
+     * `KALTURA_WEBHOOK_SECRET`, where the only other candidate is the built-in secret, public in the source).
+     */
+    webhookSecret: string | null;
     joinLinkTtl: number;
   };
   readonly jwt!: { secret: string; expirySeconds: number; generated: boolean };
@@ -84,6 +97,70 @@ function resolveFiles(
 }
 
 /**
+ * Kaltura's mode and credentials. Development falls back to the sandbox when no partner is set; production runs
+ * the sandbox only when `KALTURA_MODE=sandbox` says so, and never trusts the built-in sandbox secret, which is
+ * public in the source: without `KALTURA_WEBHOOK_SECRET` it refuses every webhook instead.
+ */
+function resolveKaltura(
+  e: RawEnv,
+  production: boolean,
+): Pick<Settings['kaltura'], 'mode' | 'partnerId' | 'adminSecret' | 'webhookSecret'> {
+  const credentials = e.KALTURA_PARTNER_ID !== undefined || e.KALTURA_ADMIN_SECRET !== undefined;
+  if (e.KALTURA_MODE === 'live') {
+    const missing = (['KALTURA_PARTNER_ID', 'KALTURA_ADMIN_SECRET'] as const).filter(
+      (n) => e[n] === undefined,
+    );
+    if (missing.length > 0) {
+      throw new SettingsError(
+        missing.join(' and '),
+        `${missing.length > 1 ? 'are' : 'is'} required when KALTURA_MODE=live`,
+      );
+    }
+  } else if (e.KALTURA_MODE === 'sandbox' && credentials) {
+    throw new SettingsError(
+      'KALTURA_MODE',
+      'is sandbox while KALTURA_PARTNER_ID or KALTURA_ADMIN_SECRET is set; unset them or set KALTURA_MODE=live',
+    );
+  }
+  if (e.KALTURA_PARTNER_ID !== undefined && e.KALTURA_ADMIN_SECRET === undefined) {
+    throw new SettingsError('KALTURA_ADMIN_SECRET', 'is required when KALTURA_PARTNER_ID is set');
+  }
+  if (e.KALTURA_PARTNER_ID === undefined && e.KALTURA_ADMIN_SECRET !== undefined) {
+    throw new SettingsError('KALTURA_PARTNER_ID', 'is required when KALTURA_ADMIN_SECRET is set');
+  }
+  const mode = e.KALTURA_MODE ?? (credentials ? 'live' : 'sandbox');
+  if (production && mode === 'sandbox' && e.KALTURA_MODE === undefined) {
+    throw new SettingsError(
+      'KALTURA_MODE',
+      'must be set in production without Kaltura credentials: sandbox to run the simulated Kaltura on purpose, ' +
+        'or live with KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET',
+    );
+  }
+  if (production) {
+    for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_WEBHOOK_SECRET'] as const) {
+      if (e[name] === SANDBOX_ADMIN_SECRET) {
+        throw new SettingsError(name, 'is the built-in sandbox secret, which is public; generate your own');
+      }
+    }
+  }
+  if (mode === 'live') {
+    const adminSecret = e.KALTURA_ADMIN_SECRET!;
+    return {
+      mode,
+      partnerId: e.KALTURA_PARTNER_ID!,
+      adminSecret,
+      webhookSecret: e.KALTURA_WEBHOOK_SECRET ?? adminSecret,
+    };
+  }
+  return {
+    mode,
+    partnerId: SANDBOX_PARTNER_ID,
+    adminSecret: SANDBOX_ADMIN_SECRET,
+    webhookSecret: e.KALTURA_WEBHOOK_SECRET ?? (production ? null : SANDBOX_ADMIN_SECRET),
+  };
+}
+
+/**
  * Parses and checks the environment. Throws `SettingsError` naming the first bad variable.
  * @param env usually `process.env`; tests pass their own.
  */
@@ -115,16 +192,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError('DISCORD_SHARD_IDS', 'must only hold shard numbers below DISCORD_SHARD_COUNT');
   }
 
-  const live = e.KALTURA_PARTNER_ID !== undefined;
-  if (live && !e.KALTURA_ADMIN_SECRET) {
-    throw new SettingsError('KALTURA_ADMIN_SECRET', 'is required when KALTURA_PARTNER_ID is set');
-  }
-  if (!live && e.KALTURA_ADMIN_SECRET) {
-    throw new SettingsError('KALTURA_PARTNER_ID', 'is required when KALTURA_ADMIN_SECRET is set');
-  }
-  const partnerId = e.KALTURA_PARTNER_ID ?? SANDBOX_PARTNER_ID;
-  const adminSecret = e.KALTURA_ADMIN_SECRET ?? SANDBOX_ADMIN_SECRET;
-
   let jwtSecret = e.JWT_SECRET;
   let generated = false;
   if (jwtSecret !== undefined) {
@@ -141,11 +208,17 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     generated = true;
   }
 
+  const kaltura = resolveKaltura(e, production);
+
   return new Settings({
     env: e.NODE_ENV,
     http: {
       port: e.PORT,
       corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((s) => s.trim()) : production ? [] : true,
+      // Production trusts no proxy unless told: a forwarded address is then just a header the client chose.
+      trustProxy: e.TRUST_PROXY ?? (production ? 0 : ['loopback']),
+      apiDocs: e.API_DOCS === undefined ? !production : e.API_DOCS === 'on',
+      hsts: e.HSTS === 'on',
     },
     log: { level: e.LOG_LEVEL },
     config: { dir: e.CONFIG_DIR },
@@ -161,12 +234,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       shardCount: e.DISCORD_SHARD_COUNT,
     },
     kaltura: {
-      mode: live ? 'live' : 'sandbox',
-      partnerId,
-      adminSecret,
+      ...kaltura,
       serviceUrl: e.KALTURA_SERVICE_URL.replace(/\/+$/, ''),
-      kafUrl: (e.KALTURA_KAF_URL ?? `https://${partnerId}.kaf.kaltura.com`).replace(/\/+$/, ''),
-      webhookSecret: e.KALTURA_WEBHOOK_SECRET ?? adminSecret,
+      kafUrl: (e.KALTURA_KAF_URL ?? `https://${kaltura.partnerId}.kaf.kaltura.com`).replace(/\/+$/, ''),
       joinLinkTtl: e.KALTURA_JOIN_LINK_TTL,
     },
     jwt: { secret: jwtSecret, expirySeconds: e.JWT_EXPIRY, generated },

@@ -12,6 +12,9 @@ export function startupReport(s: Settings): { summary: Record<string, string>; d
   if (s.kaltura.mode === 'sandbox') {
     defaults.push('Kaltura: sandbox, simulated in-process (set KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET)');
   }
+  if (s.kaltura.webhookSecret === null) {
+    defaults.push('Kaltura webhooks: all refused, no secret to check them with (set KALTURA_WEBHOOK_SECRET)');
+  }
   if (!s.discord.token) defaults.push('Discord gateway: off (set DISCORD_TOKEN to connect the bot)');
   if (s.jwt.generated) defaults.push('JWT_SECRET: generated for this process; API tokens die with it');
   return {
@@ -22,7 +25,16 @@ export function startupReport(s: Settings): { summary: Record<string, string>; d
       cache: s.redis.url ? 'redis' : 'memory',
       kaltura: s.kaltura.mode,
       discord: s.discord.token ? 'gateway' : 'off',
+      trustProxy: describeTrustProxy(s.http.trustProxy),
+      apiDocs: s.http.apiDocs ? 'on' : 'off',
+      hsts: s.http.hsts ? 'on' : 'off',
     },
     defaults,
   };
+}
+
+/** `TRUST_PROXY` as a person reads it: `none`, `1 hop`, or the list. */
+export function describeTrustProxy(value: number | string[]): string {
+  if (Array.isArray(value)) return value.join(', ');
+  return value === 0 ? 'none' : `${value} hop${value === 1 ? '' : 's'}`;
 }

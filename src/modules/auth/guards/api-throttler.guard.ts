@@ -17,11 +17,20 @@ import { bearerToken } from './request-auth';
 /** Metadata on `auth/*` controllers: they count against the strict `auth` limit instead of `default`. */
 export const AUTH_THROTTLE_KEY = 'kd:auth:throttle-auth';
 
+/** Metadata on incoming-webhook routes: they count against the `webhook` limit, per source address. */
+export const WEBHOOK_THROTTLE_KEY = 'kd:auth:throttle-webhook';
+
+const marked = (context: ExecutionContext, key: string): boolean =>
+  [context.getHandler(), context.getClass()].some((t) => Reflect.getMetadata(key, t) === true);
+
 /** True when the handler or its controller is marked for the strict `auth` limit. */
 export function isAuthThrottled(context: ExecutionContext): boolean {
-  return [context.getHandler(), context.getClass()].some(
-    (t) => Reflect.getMetadata(AUTH_THROTTLE_KEY, t) === true,
-  );
+  return marked(context, AUTH_THROTTLE_KEY);
+}
+
+/** True when the handler or its controller is an incoming webhook (the `webhook` limit). */
+export function isWebhookThrottled(context: ExecutionContext): boolean {
+  return marked(context, WEBHOOK_THROTTLE_KEY);
 }
 
 /**
@@ -40,7 +49,9 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override async getTracker(req: Request): Promise<string> {
+  protected override async getTracker(req: Request, context?: ExecutionContext): Promise<string> {
+    // A webhook's sender has no token: its budget is its address, whatever headers it adds.
+    if (context && isWebhookThrottled(context)) return `ip:${req.ip ?? 'unknown'}`;
     const token = bearerToken(req);
     if (token) {
       try {

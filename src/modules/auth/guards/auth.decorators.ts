@@ -8,7 +8,7 @@ import {
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import type { MemberRole } from '../../config';
 import type { Principal } from '../domain/principal';
-import { ApiThrottlerGuard, AUTH_THROTTLE_KEY } from './api-throttler.guard';
+import { ApiThrottlerGuard, AUTH_THROTTLE_KEY, WEBHOOK_THROTTLE_KEY } from './api-throttler.guard';
 import {
   ApiTokenGuard,
   GUILD_ROLE_KEY,
@@ -58,6 +58,14 @@ const rateLimitDocs = () =>
 /** Marks a controller or route as `auth/*`: counted against the strict per-IP sign-in limit. */
 export function AuthRateLimit(): MethodDecorator & ClassDecorator {
   return SetMetadata(AUTH_THROTTLE_KEY, true);
+}
+
+/**
+ * An incoming webhook (`POST /webhooks/kaltura`): rate-limited per source address under the `webhook` limit,
+ * before anything of the request is read or verified.
+ */
+export function WebhookRateLimit(): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(WEBHOOK_THROTTLE_KEY, true), RateLimited());
 }
 
 /** Rate limiting only (public routes such as `POST /auth/token`). */
