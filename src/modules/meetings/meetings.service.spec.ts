@@ -9,6 +9,10 @@ import { KalturaPort, KalturaSandboxAdapter, KalturaUnavailableError, parseKs } 
 import type { Meeting, MeetingActor } from './domain/meeting';
 import { MEETING_EVENTS, MeetingEndedEvent, MeetingJoinedEvent } from './domain/meeting.events';
 import { MEETING_ID_PATTERN } from './domain/meeting.rules';
+import type { GuildConfig } from '../config';
+import { CommandBudget } from './limits/command-budget';
+import { MeetingLimits } from './limits/meeting-limits';
+import { MemoryStartDeduplicator } from './limits/start-deduplicator';
 import { MeetingRepository } from './meeting.repository';
 import { MeetingsService } from './meetings.service';
 import { InMemoryMeetingRepository } from './persistence/memory-meeting.repository';
@@ -26,7 +30,16 @@ const counter = (name: string, label: string) =>
 const counterValue = async (c: Counter<string>, labels: Record<string, string>) =>
   (await c.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
 
-function setup(repository: MeetingRepository = new InMemoryMeetingRepository()) {
+/** Budgets and caps no ordinary test reaches; the limit tests set their own. */
+export const ROOMY_LIMITS: GuildConfig['limits'] = {
+  commands: { perMember: 1000, perGuild: 1000, windowSeconds: 60 },
+  meetings: { activePerHost: 100, activePerGuild: 100 },
+};
+
+function setup(
+  repository: MeetingRepository = new InMemoryMeetingRepository(),
+  limits: GuildConfig['limits'] = ROOMY_LIMITS,
+) {
   const settings = loadSettings({ KALTURA_JOIN_LINK_TTL: '600' });
   const kaltura = new KalturaSandboxAdapter(settings.kaltura);
   const events = new EventEmitter2();
@@ -35,6 +48,13 @@ function setup(repository: MeetingRepository = new InMemoryMeetingRepository()) 
     created: counter('created', 'type'),
     joins: counter('joins', 'role'),
     ended: counter('ended', 'source'),
+    limited: new Counter({
+      name: 'limited',
+      help: 'limited',
+      labelNames: ['command', 'scope'],
+      registers: [],
+    }),
+    deduplicated: new Counter({ name: 'dedup', help: 'dedup', registers: [] }),
   };
   const service = new MeetingsService(
     repository,
@@ -45,6 +65,14 @@ function setup(repository: MeetingRepository = new InMemoryMeetingRepository()) 
     metrics.created,
     metrics.joins,
     metrics.ended,
+    new MeetingLimits(
+      { get: async () => ({ limits }) as GuildConfig },
+      repository,
+      new CommandBudget(null),
+      new MemoryStartDeduplicator(),
+      metrics.limited,
+      metrics.deduplicated,
+    ),
   );
   const seen: Array<{ event: string; payload: unknown }> = [];
   for (const event of Object.values(MEETING_EVENTS)) {

@@ -22,7 +22,9 @@ import {
   kalturaUserId,
   newMeetingId,
   validateMeetingInput,
+  type MeetingDraft,
 } from './domain/meeting.rules';
+import { MeetingLimits } from './limits/meeting-limits';
 import { MeetingRepository } from './meeting.repository';
 import {
   MeetingEndForbiddenError,
@@ -45,6 +47,13 @@ export interface CreateMeetingInput {
   title: string;
   description?: string | null;
   type: MeetingType;
+}
+
+/** What `start` returns: the meeting, and whether it is the one an identical start made moments before. */
+export interface StartResult {
+  meeting: Meeting;
+  /** True: the same host started the same title in the same channel moments ago; this is that meeting. */
+  reused: boolean;
 }
 
 /** A personal join link. */
@@ -74,16 +83,42 @@ export class MeetingsService {
     @InjectMetric(MEETING_METRICS.created) private readonly createdTotal: Counter<string>,
     @InjectMetric(MEETING_METRICS.joins) private readonly joinsTotal: Counter<string>,
     @InjectMetric(MEETING_METRICS.ended) private readonly endedTotal: Counter<string>,
+    private readonly limits: MeetingLimits,
   ) {}
 
-  /** Creates the Kaltura room, then stores the meeting; if storing fails the room is removed again. */
+  /** `start`, for callers that need only the meeting. */
   async create(input: CreateMeetingInput): Promise<Meeting> {
+    return (await this.start(input)).meeting;
+  }
+
+  /**
+   * Starts a meeting: the Kaltura room, then the record (if storing fails the room is removed again). Within
+   * the limits: the host's and the guild's command budgets and active-meeting caps; an identical start moments
+   * before (same host, channel and title) returns that meeting instead of a second room.
+   */
+  async start(input: CreateMeetingInput): Promise<StartResult> {
     const draft = validateMeetingInput(input);
     assertSnowflake('guildId', input.guildId);
     if (input.channelId !== undefined && input.channelId !== null)
       assertSnowflake('channelId', input.channelId);
     assertActorId('host.userId', input.host.userId);
+    await this.limits.charge('kaltura-start', input.guildId, input.host.userId);
+    return this.limits.startOnce(
+      {
+        guildId: input.guildId,
+        channelId: input.channelId ?? null,
+        hostId: input.host.userId,
+        title: draft.title,
+      },
+      async () => {
+        await this.limits.assertCapacity(input.guildId, input.host.userId);
+        return this.createRoom(input, draft);
+      },
+      (id) => this.repository.findInGuild(input.guildId, id),
+    );
+  }
 
+  private async createRoom(input: CreateMeetingInput, draft: MeetingDraft): Promise<Meeting> {
     const id = newMeetingId();
     const room = await this.kaltura.createRoom({
       meetingId: id,
@@ -135,8 +170,12 @@ export class MeetingsService {
     return meeting;
   }
 
-  /** Active meetings of the guild, newest first (at most `LIST_ACTIVE_LIMIT`). */
-  async listActive(guildId: string): Promise<Meeting[]> {
+  /**
+   * Active meetings of the guild, newest first (at most `LIST_ACTIVE_LIMIT`). With `member` (the list command,
+   * over any transport) the call counts against the budgets; lookups behind autocomplete pass none.
+   */
+  async listActive(guildId: string, member?: MeetingActor): Promise<Meeting[]> {
+    if (member) await this.limits.charge('kaltura-list', guildId, member.userId);
     return this.repository.listActive(guildId, LIST_ACTIVE_LIMIT);
   }
 
@@ -147,6 +186,7 @@ export class MeetingsService {
    */
   async join(guildId: string, id: string, member: MeetingActor): Promise<JoinResult> {
     assertActorId('member.userId', member.userId);
+    await this.limits.charge('kaltura-join', guildId, member.userId);
     const meeting = await this.get(guildId, id);
     if (meeting.status === 'ended') throw new MeetingEndedError();
     const role = meeting.hostId === member.userId ? highestRole(member.role, 'moderator') : member.role;
@@ -173,6 +213,7 @@ export class MeetingsService {
    * Ending an ended meeting returns it unchanged; only the call that actually ended it emits `meeting.ended`.
    */
   async end(guildId: string, id: string, actor: MeetingActor): Promise<Meeting> {
+    await this.limits.charge('kaltura-end', guildId, actor.userId);
     const meeting = await this.get(guildId, id);
     if (meeting.hostId !== actor.userId && actor.role !== 'admin') throw new MeetingEndForbiddenError();
     if (meeting.status === 'ended') return meeting;

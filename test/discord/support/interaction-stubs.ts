@@ -7,7 +7,13 @@ import { Keyv } from 'keyv';
 import { Counter, Histogram } from 'prom-client';
 import { RoleMappingService } from '../../../src/modules/auth';
 import type { GuildConfig, GuildConfigService } from '../../../src/modules/config';
-import { InMemoryMeetingRepository, MeetingsService } from '../../../src/modules/meetings';
+import {
+  CommandBudget,
+  InMemoryMeetingRepository,
+  MeetingLimits,
+  MeetingsService,
+  MemoryStartDeduplicator,
+} from '../../../src/modules/meetings';
 import { KalturaSandboxAdapter } from '../../../src/modules/kaltura';
 import { loadSettings } from '../../../src/platform/settings';
 
@@ -159,12 +165,22 @@ export const testCounter = (name: string, labelNames: string[]) =>
 export const testHistogram = (name = 'ack', labelNames = ['kind']) =>
   new Histogram({ name, help: name, labelNames, registers: [] });
 
-/** Real meetings use cases over the sandbox Kaltura and memory, as the handlers see them in production. */
-export function meetingsFixture(env: Record<string, string> = {}) {
+/** Budgets and caps that handler tests do not reach (the limits have tests of their own). */
+export const ROOMY_LIMITS: GuildConfig['limits'] = {
+  commands: { perMember: 1000, perGuild: 1000, windowSeconds: 60 },
+  meetings: { activePerHost: 100, activePerGuild: 100 },
+};
+
+/** Real meetings use cases over the sandbox Kaltura and memory; `config` sets the limits (roomy by default). */
+export function meetingsFixture(
+  env: Record<string, string> = {},
+  config: GuildConfig = defaultConfig((c) => (c.limits = ROOMY_LIMITS)),
+) {
   const settings = loadSettings(env);
   const kaltura = new KalturaSandboxAdapter(settings.kaltura);
+  const repository = new InMemoryMeetingRepository();
   const service = new MeetingsService(
-    new InMemoryMeetingRepository(),
+    repository,
     kaltura,
     new EventEmitter2(),
     createCache({ stores: [new Keyv()] }),
@@ -172,6 +188,14 @@ export function meetingsFixture(env: Record<string, string> = {}) {
     testCounter('c', ['type']),
     testCounter('j', ['role']),
     testCounter('e', ['source']),
+    new MeetingLimits(
+      stubConfigService(config),
+      repository,
+      new CommandBudget(null),
+      new MemoryStartDeduplicator(),
+      testCounter('l', ['command', 'scope']),
+      testCounter('d', []),
+    ),
   );
   return { settings, kaltura, service };
 }
