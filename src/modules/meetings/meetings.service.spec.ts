@@ -31,7 +31,7 @@ const counterValue = async (c: Counter<string>, labels: Record<string, string>) 
   (await c.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
 
 /** Budgets and caps no ordinary test reaches; the limit tests set their own. */
-export const ROOMY_LIMITS: GuildConfig['limits'] = {
+const ROOMY_LIMITS: GuildConfig['limits'] = {
   commands: { perMember: 1000, perGuild: 1000, windowSeconds: 60 },
   meetings: { activePerHost: 100, activePerGuild: 100 },
 };
