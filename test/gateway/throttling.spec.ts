@@ -4,6 +4,7 @@ import request from 'supertest';
 import { RATE_LIMITS } from '../../src/modules/auth';
 import { FailOpenThrottlerStorage } from '../../src/modules/auth/guards/throttler-storage';
 import { AuthWorld, bearer, expectProblem, signIn, startAuthWorld } from '../auth/support';
+import { ROOMY_LIMITS, setDefaultLimits } from '../meetings/support';
 import { TestApp, bootTestApp } from '../support/app';
 import { redisUrlForDb, requireRedis } from '../support/redis';
 
@@ -34,6 +35,8 @@ describe('rate limits (in-memory store)', () => {
 
   beforeAll(async () => {
     world = await startAuthWorld();
+    // The meeting command budgets would answer first: this suite is about the HTTP limits.
+    setDefaultLimits(world.env.CONFIG_DIR, ROOMY_LIMITS);
     t = await bootTestApp(world.env);
   });
   afterAll(async () => {
