@@ -10,8 +10,8 @@ export function setDefaultLimits(configDir: string, limits: GuildConfig['limits'
   writeFileSync(file, JSON.stringify(defaults, null, 2));
 }
 
-/** Budgets and caps that tests about something else never reach. */
+/** The highest budgets and caps the schema allows: tests about something else do not reach them. */
 export const ROOMY_LIMITS: GuildConfig['limits'] = {
-  commands: { perMember: 1000, perGuild: 1000, windowSeconds: 60 },
+  commands: { perMember: 100, perGuild: 1000, windowSeconds: 60 },
   meetings: { activePerHost: 20, activePerGuild: 200 },
 };
