@@ -28,19 +28,18 @@ describe('command limits through Discord (whole app, fake Discord)', () => {
   afterAll(() => t?.close());
 
   it('answers an identical second start with the same meeting and posts no second message', async () => {
-    const start = () =>
-      settled(
-        t.discord.sendSlashCommand({
-          ...at,
-          userId: world.host,
-          name: 'kaltura-start',
-          options: { type: 'meeting', title: 'Standup' },
-        }),
-      );
-    const first = await start();
+    const send = () =>
+      t.discord.sendSlashCommand({
+        ...at,
+        userId: world.host,
+        name: 'kaltura-start',
+        options: { type: 'meeting', title: 'Standup' },
+      });
+    // The public meeting message is a followup after the host's answer: wait for both.
+    const first = await send().waitFor((r) => r.edits.length > 0 && r.followups.length > 0, 10_000);
     expect(originalContent(first)).toContain('Your meeting is live');
     expect(first.followups.filter((f) => !f.ephemeral)).toHaveLength(1);
-    const second = await start();
+    const second = await settled(send());
     expect(originalContent(second)).toContain('You started this meeting moments ago; it is still live');
     expect(originalContent(second)).not.toMatch(/too quickly/);
     expect(second.followups.filter((f) => !f.ephemeral)).toHaveLength(0);
@@ -66,5 +65,10 @@ describe('command limits through Discord (whole app, fake Discord)', () => {
     );
     expect(originalContent(other)).not.toMatch(/too quickly/);
     expect(other.original?.ephemeral).toBe(true);
+    // By now (two more round trips) a second meeting message would have been posted: there is one.
+    const posted = t.discord
+      .channelMessages(world.channelId)
+      .filter((m) => m.message.embeds?.[0]?.title === 'Standup');
+    expect(posted).toHaveLength(1);
   });
 });
