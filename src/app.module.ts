@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './modules/auth';
+import { ChannelsModule } from './modules/channels';
 import { GuildConfigModule } from './modules/config';
 import { DiscordModule } from './modules/discord';
 import { GatewayModule } from './modules/gateway';
@@ -36,6 +37,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         KalturaModule,
+        ChannelsModule,
         GuildConfigModule,
         AuthModule,
         GatewayModule,

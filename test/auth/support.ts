@@ -16,6 +16,8 @@ export interface AuthWorld {
   guildA: string;
   guildB: string;
   roles: { admins: string; mods: string; adminsB: string };
+  /** A text channel of each guild (meetings need a channel of their own guild). */
+  channels: { a: string; b: string };
   users: { owner: string; admin: string; mod: string; viewer: string; outsider: string };
   /** Env for `bootTestApp`: Discord pointed at the fake, config with the role mapping. */
   env: Record<string, string>;
@@ -25,6 +27,7 @@ export interface AuthWorld {
 export async function startAuthWorld(): Promise<AuthWorld> {
   const [guildA, guildB] = [fakeSnowflake(), fakeSnowflake()];
   const roles = { admins: fakeSnowflake(), mods: fakeSnowflake(), adminsB: fakeSnowflake() };
+  const channels = { a: fakeSnowflake(), b: fakeSnowflake() };
   const users = {
     owner: fakeSnowflake(),
     admin: fakeSnowflake(),
@@ -38,6 +41,7 @@ export async function startAuthWorld(): Promise<AuthWorld> {
         id: guildA,
         name: 'Guild A',
         ownerId: users.owner,
+        channels: [{ id: channels.a, name: 'general' }],
         roles: [
           { id: roles.admins, name: 'Admins', permissions: PermissionFlagsBits.ManageGuild },
           { id: roles.mods, name: 'Mods' },
@@ -53,6 +57,7 @@ export async function startAuthWorld(): Promise<AuthWorld> {
         id: guildB,
         name: 'Guild B',
         ownerId: users.owner,
+        channels: [{ id: channels.b, name: 'general' }],
         roles: [{ id: roles.adminsB, name: 'Boss', permissions: PermissionFlagsBits.Administrator }],
         members: [
           { userId: users.owner, username: 'owner' },
@@ -75,6 +80,7 @@ export async function startAuthWorld(): Promise<AuthWorld> {
     guildA,
     guildB,
     roles,
+    channels,
     users,
     env: {
       DISCORD_API_URL: apiUrl,

@@ -44,12 +44,20 @@ describe('/api/v1/guilds/:guildId/meetings through the real pipeline (sandbox Ka
     await world.stop();
   });
 
+  it('refuses a channel of another guild with 400 CHANNEL_NOT_USABLE naming it, and creates nothing', async () => {
+    const res = await create(tokens.viewer, { title: 'x', type: 'meeting', channelId: world.channels.b });
+    expectProblem(res, 400, 'CHANNEL_NOT_USABLE');
+    expect(res.body.detail ?? res.text).toContain(world.channels.b);
+    const list = await http().get(base()).set(bearer(tokens.viewer));
+    expect(list.body.items).toEqual([]);
+  });
+
   it('creates, lists, gets, joins and ends a meeting, every body carrying apiVersion', async () => {
     const created = await create(tokens.viewer, {
       title: '  Weekly standup ',
       type: 'webinar',
       description: 'Sprint 12',
-      channelId: '123456789012345678',
+      channelId: world.channels.a,
     });
     expect(created.status).toBe(201);
     const meeting = created.body.meeting;
@@ -57,7 +65,7 @@ describe('/api/v1/guilds/:guildId/meetings through the real pipeline (sandbox Ka
     expect(meeting).toEqual({
       id: expect.stringMatching(/^[0-9A-Za-z]{10}$/),
       guildId: world.guildA,
-      channelId: '123456789012345678',
+      channelId: world.channels.a,
       hostId: world.users.viewer,
       hostName: 'victor',
       title: 'Weekly standup',

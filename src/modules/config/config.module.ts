@@ -5,6 +5,7 @@ import { type Cache, createCache } from 'cache-manager';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../platform/persistence';
 import { Settings } from '../../platform/settings';
+import { ChannelsModule } from '../channels';
 import { ConfigApiGuard } from './config-api.guard';
 import { ConfigCache } from './config-cache';
 import { ConfigDefaults } from './config-defaults';
@@ -42,6 +43,7 @@ export function createConfigStore(
  * graphs that only provide `Settings`.
  */
 @Module({
+  imports: [ChannelsModule],
   controllers: [GuildConfigController],
   providers: [
     { provide: CONFIG_OPTIONS, useValue: DEFAULT_CONFIG_OPTIONS },

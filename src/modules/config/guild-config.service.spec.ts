@@ -11,7 +11,8 @@ import { CONFIG_OPTIONS, ConfigModuleOptions, DEFAULT_CONFIG_OPTIONS } from './c
 import { ConfigUnavailableError } from './config.errors';
 import { CONFIG_EVENTS, ConfigActor, ConfigChangedEvent, GuildConfig } from './config.types';
 import { GuildConfigModule } from './config.module';
-import { GuildConfigService } from './guild-config.service';
+import { ChannelAccess, UnverifiedChannelAccess, type ChannelVerdict } from '../channels';
+import { GuildConfigService, channelRefsIn } from './guild-config.service';
 import { MemoryConfigStore } from './persistence/memory-config.store';
 
 const ADA: ConfigActor = { kind: 'discord', id: '111111111111111111', name: 'Ada' };
@@ -26,7 +27,11 @@ describe('GuildConfigService', () => {
   );
   const modules: TestingModule[] = [];
 
-  async function boot(store: ConfigStore, options: Partial<ConfigModuleOptions> = {}) {
+  async function boot(
+    store: ConfigStore,
+    options: Partial<ConfigModuleOptions> = {},
+    channels: ChannelAccess = new UnverifiedChannelAccess(),
+  ) {
     const moduleRef = await Test.createTestingModule({
       imports: [
         SettingsModule.forRoot(loadSettings({ CONFIG_DIR: dir, NODE_ENV: 'test' })),
@@ -38,6 +43,8 @@ describe('GuildConfigService', () => {
       .useValue({ ...DEFAULT_CONFIG_OPTIONS, ...options })
       .overrideProvider(ConfigStore)
       .useValue(store)
+      .overrideProvider(ChannelAccess)
+      .useValue(channels)
       .compile();
     Logger.overrideLogger(false); // compile() installs its own logger; these tests log errors on purpose
     await moduleRef.init();
@@ -53,6 +60,52 @@ describe('GuildConfigService', () => {
   afterAll(async () => {
     await Promise.all(modules.map((m) => m.close()));
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('channels', () => {
+    const FOREIGN = '999999999999999999';
+    /** Refuses FOREIGN (another guild's channel); every other channel is usable. */
+    class Channels extends ChannelAccess {
+      readonly verifies = true;
+      async check(_guildId: string, ref: string): Promise<ChannelVerdict> {
+        return ref === FOREIGN
+          ? { ok: false, channelId: ref, reason: 'other_guild', message: 'x' }
+          : { ok: true, channelId: ref, verified: true };
+      }
+      forget(): void {}
+    }
+
+    it('lists the channel values a patch sets, leaving malformed ones to the schema', () => {
+      expect(
+        channelRefsIn({
+          notifications: {
+            channels: { default: 'meetings', meeting_end: FOREIGN, user_join: null, x: '#bad' },
+          },
+        }),
+      ).toEqual([
+        { field: 'notifications.channels.default', ref: 'meetings' },
+        { field: 'notifications.channels.meeting_end', ref: FOREIGN },
+      ]);
+      expect(channelRefsIn({ roles: { mapping: {} } })).toEqual([]);
+    });
+
+    it('refuses a patch routing notifications to a channel that is not usable in the guild; nothing stored', async () => {
+      const store = new MemoryConfigStore();
+      const { service, audit } = await boot(store, {}, new Channels());
+      const id = guild();
+      await expect(
+        service.update(id, { notifications: { channels: { default: FOREIGN } } }, ADA),
+      ).rejects.toMatchObject({
+        code: 'CHANNEL_NOT_USABLE',
+        status: 400,
+        message: expect.stringContaining(FOREIGN),
+      });
+      expect(await store.load(id)).toBeNull();
+      expect(await audit.list(id, 10)).toEqual([]);
+      await expect(
+        service.update(id, { notifications: { channels: { default: '222222222222222222' } } }, ADA),
+      ).resolves.toMatchObject({ written: true });
+    });
   });
 
   describe('reading', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../../platform/errors';
+import { ChannelAccess } from '../channels';
 import { ConfigAuditLog } from './config-store.port';
 import { ConfigDefaults } from './config-defaults';
 import { assertGuildId } from './config.errors';
@@ -27,6 +28,26 @@ export interface ConfigChangeResult {
   view: ConfigView;
 }
 
+/** Channel form the schema accepts: an id, or a name without `#`, spaces or mention syntax. */
+const CHANNEL_REF = /^(?:\d{17,20}|[^\s#@<>]{1,100})$/;
+
+/**
+ * The channel values a merge patch sets (`notifications.channels.*`), for the channel check. Values in another
+ * form are left to the schema, which names them with its own message.
+ */
+export function channelRefsIn(patch: Record<string, unknown>): Array<{ field: string; ref: string }> {
+  const notifications = patch.notifications;
+  if (!isPlainObject(notifications)) return [];
+  const channels = notifications.channels;
+  if (!isPlainObject(channels)) return [];
+  return Object.keys(channels).flatMap((key) => {
+    const ref = channels[key];
+    return typeof ref === 'string' && CHANNEL_REF.test(ref)
+      ? [{ field: `notifications.channels.${key}`, ref }]
+      : [];
+  });
+}
+
 function assertSection(section: unknown, allowAll: boolean): void {
   const allowed: readonly string[] = allowAll ? [...CONFIG_SECTIONS, 'all'] : CONFIG_SECTIONS;
   if (typeof section !== 'string' || !allowed.includes(section)) {
@@ -50,6 +71,7 @@ export class GuildConfigService {
     private readonly overrides: ConfigOverrides,
     private readonly defaultsSource: ConfigDefaults,
     private readonly audit: ConfigAuditLog,
+    private readonly channels: ChannelAccess,
   ) {}
 
   /**
@@ -103,6 +125,8 @@ export class GuildConfigService {
         'The configuration change must be a JSON object.',
       );
     }
+    // Every channel the patch routes notifications to must be one the bot may post in, of THIS guild.
+    for (const { field, ref } of channelRefsIn(patch)) await this.channels.assertUsable(guildId, ref, field);
     const result = await this.writer.write(guildId, actor, 'update', (current) => {
       const next = applyMergePatch(current, patch);
       return isPlainObject(next) ? next : {};

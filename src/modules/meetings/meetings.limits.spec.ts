@@ -5,6 +5,7 @@ import { Keyv } from 'keyv';
 import { Counter } from 'prom-client';
 import { DomainError } from '../../platform/errors';
 import { loadSettings } from '../../platform/settings';
+import { UnverifiedChannelAccess } from '../channels';
 import type { GuildConfig } from '../config';
 import { KalturaSandboxAdapter, KalturaUnavailableError } from '../kaltura';
 import type { MeetingActor } from './domain/meeting';
@@ -43,6 +44,8 @@ function setup(config: Limits) {
     counter('c', 'type'),
     counter('j', 'role'),
     counter('e', 'source'),
+    // No Discord here: channel ids are checked for their form only.
+    new UnverifiedChannelAccess(),
     new MeetingLimits(
       { get: async () => ({ limits: config }) as GuildConfig },
       repository,

@@ -4,6 +4,7 @@ import type { Counter } from 'prom-client';
 import { RedisConnections } from '../../platform/cache';
 // The lint pattern for other modules' `persistence/` folders also matches the platform's own; this is the platform.
 import { repositoryProvider } from '../../platform/persistence';
+import { ChannelsModule } from '../channels';
 import { GuildConfigModule, GuildConfigService } from '../config';
 import { KalturaModule } from '../kaltura';
 import { CommandBudget } from './limits/command-budget';
@@ -40,7 +41,7 @@ function createMeetingLimits(
  * limits. Needs the platform's global providers (settings, persistence, cache, event emitter, metrics).
  */
 @Module({
-  imports: [KalturaModule, GuildConfigModule],
+  imports: [KalturaModule, ChannelsModule, GuildConfigModule],
   providers: [
     repositoryProvider(MeetingRepository, {
       memory: () => new InMemoryMeetingRepository(),

@@ -5,6 +5,7 @@ import { Keyv } from 'keyv';
 import { Counter } from 'prom-client';
 import { DomainError, ValidationFailedError } from '../../platform/errors';
 import { SANDBOX_ADMIN_SECRET, loadSettings } from '../../platform/settings';
+import { ChannelAccess, type ChannelVerdict } from '../channels';
 import { KalturaPort, KalturaSandboxAdapter, KalturaUnavailableError, parseKs } from '../kaltura';
 import type { Meeting, MeetingActor } from './domain/meeting';
 import { MEETING_EVENTS, MeetingEndedEvent, MeetingJoinedEvent } from './domain/meeting.events';
@@ -30,7 +31,21 @@ const counter = (name: string, label: string) =>
 const counterValue = async (c: Counter<string>, labels: Record<string, string>) =>
   (await c.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
 
-/** Budgets and caps no ordinary test reaches; the limit tests set their own. */
+/** Channel ids this stub refuses as belonging to another guild; every other channel is usable. */
+const FOREIGN_CHANNEL = '999999999999999999';
+class StubChannelAccess extends ChannelAccess {
+  readonly verifies = true;
+  readonly checked: string[] = [];
+  async check(guildId: string, ref: string): Promise<ChannelVerdict> {
+    this.checked.push(`${guildId}/${ref}`);
+    return ref === FOREIGN_CHANNEL
+      ? { ok: false, channelId: ref, reason: 'other_guild', message: 'other guild' }
+      : { ok: true, channelId: ref, verified: true };
+  }
+  forget(): void {}
+}
+
+/** Budgets and caps no ordinary test reaches; the limit tests (meetings.limits.spec.ts) set their own. */
 const ROOMY_LIMITS: GuildConfig['limits'] = {
   commands: { perMember: 1000, perGuild: 1000, windowSeconds: 60 },
   meetings: { activePerHost: 100, activePerGuild: 100 },
@@ -56,6 +71,7 @@ function setup(
     }),
     deduplicated: new Counter({ name: 'dedup', help: 'dedup', registers: [] }),
   };
+  const channels = new StubChannelAccess();
   const service = new MeetingsService(
     repository,
     kaltura,
@@ -65,6 +81,7 @@ function setup(
     metrics.created,
     metrics.joins,
     metrics.ended,
+    channels,
     new MeetingLimits(
       { get: async () => ({ limits }) as GuildConfig },
       repository,
@@ -78,7 +95,7 @@ function setup(
   for (const event of Object.values(MEETING_EVENTS)) {
     events.on(event, (payload: unknown) => seen.push({ event, payload }));
   }
-  return { service, kaltura, repository, events, cache, seen, metrics, settings };
+  return { service, kaltura, repository, events, cache, seen, metrics, settings, channels };
 }
 
 const start = (service: MeetingsService, overrides: Partial<Parameters<MeetingsService['create']>[0]> = {}) =>
@@ -106,6 +123,20 @@ describe('MeetingsService', () => {
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
   describe('create', () => {
+    it('refuses a channel the service may not post in (another guild’s) before creating anything', async () => {
+      const { service, kaltura, repository, channels } = setup();
+      const create = jest.spyOn(kaltura, 'createRoom');
+      await expect(start(service, { channelId: FOREIGN_CHANNEL })).rejects.toMatchObject({
+        code: 'CHANNEL_NOT_USABLE',
+        status: 400,
+        message: expect.stringContaining(FOREIGN_CHANNEL),
+      });
+      expect(create).not.toHaveBeenCalled();
+      expect(await repository.listActive(GUILD, 10)).toEqual([]);
+      expect(channels.checked).toEqual([`${GUILD}/${FOREIGN_CHANNEL}`]);
+      await expect(start(service, { channelId: CHANNEL })).resolves.toMatchObject({ channelId: CHANNEL });
+    });
+
     it('creates the Kaltura room, stores the meeting, then emits meeting.created', async () => {
       const { service, kaltura, repository, events, metrics } = setup();
       let storedWhenEmitted: Meeting | null = null;

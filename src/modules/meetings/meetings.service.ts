@@ -7,6 +7,7 @@ import type { Counter } from 'prom-client';
 import { isDomainError } from '../../platform/errors';
 import { Settings } from '../../platform/settings';
 import { highestRole } from '../auth';
+import { ChannelAccess } from '../channels';
 import type { MemberRole } from '../config';
 import { KalturaPort, MeetingType } from '../kaltura';
 import { ENDED_BY_KALTURA, Meeting, MeetingActor } from './domain/meeting';
@@ -83,6 +84,7 @@ export class MeetingsService {
     @InjectMetric(MEETING_METRICS.created) private readonly createdTotal: Counter<string>,
     @InjectMetric(MEETING_METRICS.joins) private readonly joinsTotal: Counter<string>,
     @InjectMetric(MEETING_METRICS.ended) private readonly endedTotal: Counter<string>,
+    private readonly channels: ChannelAccess,
     private readonly limits: MeetingLimits,
   ) {}
 
@@ -92,9 +94,10 @@ export class MeetingsService {
   }
 
   /**
-   * Starts a meeting: the Kaltura room, then the record (if storing fails the room is removed again). Within
-   * the limits: the host's and the guild's command budgets and active-meeting caps; an identical start moments
-   * before (same host, channel and title) returns that meeting instead of a second room.
+   * Starts a meeting: the Kaltura room, then the record (if storing fails the room is removed again). The channel
+   * must be one the service may post in, of this guild (`CHANNEL_NOT_USABLE` otherwise): its notifications go
+   * there. Within the limits: the host's and the guild's command budgets and active-meeting caps; an identical
+   * start moments before (same host, channel and title) returns that meeting instead of a second room.
    */
   async start(input: CreateMeetingInput): Promise<StartResult> {
     const draft = validateMeetingInput(input);
@@ -103,6 +106,7 @@ export class MeetingsService {
       assertSnowflake('channelId', input.channelId);
     assertActorId('host.userId', input.host.userId);
     await this.limits.charge('kaltura-start', input.guildId, input.host.userId);
+    if (input.channelId) await this.channels.assertUsable(input.guildId, input.channelId, 'channelId');
     return this.limits.startOnce(
       {
         guildId: input.guildId,

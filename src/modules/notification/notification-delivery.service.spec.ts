@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createCache } from 'cache-manager';
 import { ScriptedDiscord, fastOptions, testMetrics } from '../../../test/notification/support/unit-helpers';
+import { ChannelAccess, type ChannelVerdict } from '../channels';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import type { NotificationRecord } from './domain/notification.types';
 import { NotificationDeliveryService } from './notification-delivery.service';
@@ -38,18 +39,58 @@ function record(overrides: Partial<NotificationRecord> = {}): NotificationRecord
   };
 }
 
+const FOREIGN = '333333333333333333';
+/** Refuses FOREIGN as another guild's channel; every other channel is usable. Records what it forgot. */
+class StubChannelAccess extends ChannelAccess {
+  readonly verifies = true;
+  readonly forgotten: string[] = [];
+  async check(_guildId: string, ref: string): Promise<ChannelVerdict> {
+    return ref === FOREIGN
+      ? {
+          ok: false,
+          channelId: ref,
+          reason: 'other_guild',
+          message: `Channel ${ref} is not a channel of this server.`,
+        }
+      : { ok: true, channelId: ref, verified: true };
+  }
+  forget(channelId: string): void {
+    this.forgotten.push(channelId);
+  }
+}
+
 function setup(discord = new ScriptedDiscord(), options = fastOptions()) {
   const repository = new InMemoryNotificationRepository();
   const metrics = testMetrics();
   const channels = new ChannelResolver(discord, createCache(), options);
-  const service = new NotificationDeliveryService(repository, discord, channels, metrics, options);
-  return { repository, discord, metrics, service };
+  const access = new StubChannelAccess();
+  const service = new NotificationDeliveryService(repository, discord, channels, metrics, options, access);
+  return { repository, discord, metrics, service, access };
 }
 
 const http = (status: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`HTTP ${status}`), { name: 'DiscordAPIError', status, ...extra });
 
 describe('NotificationDeliveryService', () => {
+  it('skips a stored channel that fails the channel check (another guild’s): never posted, reason kept', async () => {
+    const { repository, discord, service } = setup();
+    await repository.createIfAbsent(record({ channelRef: FOREIGN }));
+    await service.deliver('a'.repeat(24));
+    expect(discord.posts).toEqual([]);
+    expect(await repository.get('a'.repeat(24))).toMatchObject({
+      status: 'skipped',
+      lastError: expect.stringContaining(`Channel ${FOREIGN} skipped`),
+    });
+  });
+
+  it('forgets what it knew about a channel Discord refused (403)', async () => {
+    const { repository, discord, service, access } = setup();
+    await repository.createIfAbsent(record());
+    discord.plan(http(403, { code: 50013 }));
+    await service.deliver('a'.repeat(24)).catch(() => undefined);
+    expect(access.forgotten).toEqual([CHANNEL]);
+  });
+
   it('posts once with the notification id as nonce and mentions off, and records the message id', async () => {
     const { repository, discord, service, metrics } = setup();
     discord.plan({ id: '999' });

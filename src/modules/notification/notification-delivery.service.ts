@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ChannelAccess } from '../channels';
 import { classifyDiscordError } from './discord-rest/discord-errors';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { DiscordMessages } from './discord-rest/discord-messages';
@@ -30,6 +31,7 @@ export class NotificationDeliveryService {
     private readonly channels: ChannelResolver,
     private readonly metrics: NotificationMetrics,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
+    private readonly access: ChannelAccess,
   ) {}
 
   /** `copy`: the job's copy of the notification, used only when this store has never heard of it. */
@@ -63,6 +65,19 @@ export class NotificationDeliveryService {
     let messageId: string;
     try {
       channelId = await this.channels.resolve(claimed.guildId, claimed.channelRef);
+      // Checked again here, whatever was checked when the channel was configured: a stored value may predate the
+      // check, or the channel may have moved, changed type or lost the bot's permissions since.
+      const verdict = await this.access.check(claimed.guildId, channelId);
+      if (!verdict.ok) {
+        const reason = `Channel ${channelId} skipped: ${verdict.message}`;
+        await this.repository.markSkipped(id, reason, now);
+        this.metrics.notification(claimed.type, `skipped_channel_${verdict.reason}`);
+        this.log.warn(
+          { notificationId: id, guildId: claimed.guildId, channelId, reason, refusal: verdict.reason },
+          'Notification skipped',
+        );
+        return;
+      }
       messageId = (
         await this.discord.postMessage(channelId, {
           content: claimed.content,
@@ -71,6 +86,9 @@ export class NotificationDeliveryService {
         })
       ).id;
     } catch (err) {
+      // Discord refused the channel itself: what is cached about it is stale.
+      const status = (err as { status?: unknown })?.status;
+      if (channelId && (status === 403 || status === 404)) this.access.forget(channelId);
       return this.failed(claimed.id, claimed.attempts, channelId, err);
     }
     const at = new Date();

@@ -6,6 +6,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { ChannelRefusal } from '../channels';
 
 /** Metric names (fixed: dashboards and alerts use them). */
 export const NOTIFICATION_METRICS = {
@@ -34,7 +35,9 @@ export type NotificationOutcome =
   | 'skipped_guild_disabled'
   | 'skipped_type_disabled'
   | 'skipped_no_channel'
-  | 'skipped_no_token';
+  | 'skipped_no_token'
+  /** At delivery, the channel failed the channel check (`ChannelRefusal`: other_guild, wrong_type, ...). */
+  | `skipped_channel_${ChannelRefusal}`;
 
 /** `outcome` of `kd_notification_attempts_total`. */
 export type AttemptOutcome = 'sent' | 'rate_limited' | 'server_error' | 'network_error' | 'rejected' | 'dead';

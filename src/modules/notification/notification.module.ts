@@ -1,3 +1,4 @@
+import { ChannelsModule } from '../channels';
 import { Module, Provider } from '@nestjs/common';
 import { RedisConnections } from '../../platform/cache';
 import { repositoryProvider } from '../../platform/persistence';
@@ -106,7 +107,7 @@ const providers: Provider[] = [
  * Needs the platform's global providers (settings, persistence, cache, Redis, health, metrics, event emitter).
  */
 @Module({
-  imports: [GuildConfigModule, MeetingsModule],
+  imports: [GuildConfigModule, MeetingsModule, ChannelsModule],
   controllers: [KalturaWebhookController, NotificationsController],
   providers,
   exports: [NotificationService, NotificationRepository, WebhookEventRepository, DeliveryQueue],

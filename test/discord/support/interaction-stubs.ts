@@ -7,6 +7,7 @@ import { Keyv } from 'keyv';
 import { Counter, Histogram } from 'prom-client';
 import { RoleMappingService } from '../../../src/modules/auth';
 import type { GuildConfig, GuildConfigService } from '../../../src/modules/config';
+import { UnverifiedChannelAccess } from '../../../src/modules/channels';
 import {
   CommandBudget,
   InMemoryMeetingRepository,
@@ -188,6 +189,8 @@ export function meetingsFixture(
     testCounter('c', ['type']),
     testCounter('j', ['role']),
     testCounter('e', ['source']),
+    // No Discord here: channel ids are checked for their form only, as with no bot token.
+    new UnverifiedChannelAccess(),
     new MeetingLimits(
       stubConfigService(config),
       repository,

@@ -2,20 +2,24 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand, APIUser } from 'discord-api-types/v10';
 import { FakeGateway, type GatewayLogEntry, type SessionFilter } from './gateway';
+import { GuildChannels } from './guilds';
 import { InteractionDispatcher, type InteractionHandle } from './interactions';
 import { RestServer } from './rest-server';
 import { botRoutes } from './routes-bot';
 import { interactionRoutes } from './routes-interactions';
+import { channelPermissions } from './permissions';
 import { oauthRoutes } from './routes-oauth';
 import { FakeDiscordState } from './state';
 import type {
   AutocompleteInput,
   ButtonClickInput,
+  FakeChannelConfig,
   FakeDiscordOptions,
   FakeGuildConfig,
   FakeMemberConfig,
   FakeMessageRecord,
   FakeOAuthCode,
+  FakeOverwriteConfig,
   FakeUserConfig,
   InteractionResponses,
   RecordedCall,
@@ -49,6 +53,7 @@ export class FakeDiscord {
   private readonly gateway: FakeGateway;
   private readonly rest: RestServer;
   private readonly dispatcher: InteractionDispatcher;
+  private readonly channels: GuildChannels;
   private server: Server | null = null;
   private origin: string | null = null;
 
@@ -62,6 +67,9 @@ export class FakeDiscord {
       () => `${this.wsOrigin()}/gateway`,
     );
     this.dispatcher = new InteractionDispatcher(this.state, this.gateway);
+    this.channels = new GuildChannels(this.state, (guildId, t, d) => {
+      if (this.gateway.sessionForGuild(guildId)) this.gateway.dispatchToGuild(guildId, t, d);
+    });
   }
 
   /** Listens on 127.0.0.1 (random port). `apiUrl` is what the client takes as `rest.api`. */
@@ -129,6 +137,32 @@ export class FakeDiscord {
   /** Adds or replaces a member (roles, permissions); later interactions and REST reads see it. */
   upsertMember(guildId: string, member: FakeMemberConfig): void {
     this.state.upsertMember(guildId, member);
+  }
+
+  /**
+   * Adds (or replaces) a channel or thread of a guild (with its permission overwrites); the app's gateway session
+   * gets CHANNEL_CREATE / THREAD_CREATE (or _UPDATE). A channel id belongs to one guild only.
+   */
+  addChannel(guildId: string, channel: FakeChannelConfig): void {
+    this.channels.add(guildId, channel);
+  }
+
+  /** Replaces a channel's permission overwrites (CHANNEL_UPDATE), e.g. to take Send Messages from the bot. */
+  setChannelOverwrites(channelId: string, overwrites: FakeOverwriteConfig[]): void {
+    this.channels.setOverwrites(channelId, overwrites);
+  }
+
+  /** Deletes a channel or thread (CHANNEL_DELETE / THREAD_DELETE); later requests to it answer 10003. */
+  removeChannel(channelId: string): void {
+    this.channels.remove(channelId);
+  }
+
+  /** The bot's permissions in a channel as Discord computes them (overwrites applied; threads: the parent's). */
+  botPermissionsIn(channelId: string): bigint {
+    const found = this.state.channel(channelId);
+    if (!found) throw new Error(`FakeDiscord: unknown channel ${channelId}`);
+    const bot = found.guild.members.get(this.state.bot.id);
+    return bot ? channelPermissions(found.guild, bot, found.channel) : 0n;
   }
 
   /** Adds a user who is in no guild (e.g. for OAuth). */

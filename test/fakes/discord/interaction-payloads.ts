@@ -9,14 +9,9 @@ import {
   type APIInteractionDataResolved,
   type APIMessage,
 } from 'discord-api-types/v10';
-import {
-  basePermissions,
-  interactionPermissions,
-  type ChannelModel,
-  type GuildModel,
-  type MemberModel,
-} from './model';
+import type { ChannelModel, GuildModel, MemberModel } from './model';
 import { apiChannel, apiInteractionMember, apiRole, apiUser } from './payloads';
+import { channelPermissions, memberPermissionsIn } from './permissions';
 import type { FakeDiscordState } from './state';
 import type { SlashCommandInput } from './types';
 
@@ -52,7 +47,9 @@ export function baseInteraction(
 ) {
   const { guild, channel, member } = scene;
   const bot = guild.members.get(state.bot.id);
-  const appPermissions = bot ? basePermissions(guild, bot) : 0n;
+  // Discord: "permissions the app has within the channel the interaction was sent from" (overwrites included).
+  const appPermissions = bot ? channelPermissions(guild, bot, channel) : 0n;
+  const memberPermissions = memberPermissionsIn(guild, member, channel).toString();
   return {
     id: ids.id,
     token: ids.token,
@@ -61,8 +58,8 @@ export function baseInteraction(
     guild_id: guild.id,
     guild: { id: guild.id, locale: guild.locale, features: [] },
     channel_id: channel.id,
-    channel: { ...apiChannel(channel), permissions: interactionPermissions(guild, member).toString() },
-    member: apiInteractionMember(guild, member, state.requireUser(member.userId)),
+    channel: { ...apiChannel(channel), permissions: memberPermissions },
+    member: apiInteractionMember(guild, member, state.requireUser(member.userId), channel),
     app_permissions: appPermissions.toString(),
     locale: locale ?? 'en-US',
     guild_locale: guild.locale,
@@ -113,7 +110,7 @@ function resolve(
     (resolved.users ??= {})[id] = apiUser(user);
     const member = scene.guild.members.get(id);
     if (member) {
-      const { user: _user, ...fields } = apiInteractionMember(scene.guild, member, user);
+      const { user: _user, ...fields } = apiInteractionMember(scene.guild, member, user, scene.channel);
       (resolved.members ??= {})[id] = fields;
     }
   }
@@ -122,13 +119,14 @@ function resolve(
       ? scene.guild.roles.get(id)
       : undefined;
   if (role) (resolved.roles ??= {})[id] = apiRole(role);
-  const channel = type === ApplicationCommandOptionType.Channel ? state.channel(id)?.channel : undefined;
+  // Discord resolves only channels of the guild the interaction is in.
+  const channel = type === ApplicationCommandOptionType.Channel ? scene.guild.channels.get(id) : undefined;
   if (channel) {
     (resolved.channels ??= {})[id] = {
       id: channel.id,
       name: channel.name,
       type: channel.type,
-      permissions: interactionPermissions(scene.guild, scene.member).toString(),
+      permissions: memberPermissionsIn(scene.guild, scene.member, channel).toString(),
     } as NonNullable<APIInteractionDataResolved['channels']>[string];
   }
 }

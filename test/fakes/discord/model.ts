@@ -1,5 +1,11 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import type { FakeGuildConfig, FakeMemberConfig, FakeUserConfig, PermissionsInput } from './types';
+import type {
+  FakeChannelConfig,
+  FakeGuildConfig,
+  FakeMemberConfig,
+  FakeUserConfig,
+  PermissionsInput,
+} from './types';
 
 /** Internal, normalised view of a user. */
 export interface UserModel {
@@ -27,6 +33,8 @@ export interface ChannelModel {
   parentId: string | null;
   topic: string | null;
   position: number;
+  /** Permission overwrites (see permissions.ts); threads use their parent's. */
+  overwrites: Array<{ id: string; type: number; allow: bigint; deny: bigint }>;
 }
 
 /** Internal view of a guild member. */
@@ -91,6 +99,29 @@ export function memberFromConfig(config: FakeMemberConfig, joinedAt: string): Me
   };
 }
 
+/** A channel of `guildId` from its config. */
+export function channelFromConfig(
+  guildId: string,
+  config: FakeChannelConfig,
+  position: number,
+): ChannelModel {
+  return {
+    id: config.id,
+    guildId,
+    name: config.name,
+    type: config.type ?? ChannelType.GuildText,
+    parentId: config.parentId ?? null,
+    topic: config.topic ?? null,
+    position,
+    overwrites: (config.permissionOverwrites ?? []).map((o) => ({
+      id: o.id,
+      type: o.type ?? 0,
+      allow: toPermissions(o.allow),
+      deny: toPermissions(o.deny),
+    })),
+  };
+}
+
 /** Normalises a guild config: adds `@everyone` when missing and the bot's own member. */
 export function guildFromConfig(config: FakeGuildConfig, botUserId: string): GuildModel {
   const joinedAt = new Date().toISOString();
@@ -116,15 +147,7 @@ export function guildFromConfig(config: FakeGuildConfig, botUserId: string): Gui
   });
   const channels = new Map<string, ChannelModel>();
   (config.channels ?? []).forEach((channel, position) => {
-    channels.set(channel.id, {
-      id: channel.id,
-      guildId: config.id,
-      name: channel.name,
-      type: channel.type ?? ChannelType.GuildText,
-      parentId: channel.parentId ?? null,
-      topic: channel.topic ?? null,
-      position,
-    });
+    channels.set(channel.id, channelFromConfig(config.id, channel, position));
   });
   const members = new Map<string, MemberModel>();
   for (const member of config.members ?? []) members.set(member.userId, memberFromConfig(member, joinedAt));

@@ -21,6 +21,7 @@ import {
   type GatewayGuildCreateDispatchData,
   type GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
+import { memberPermissionsIn, THREAD_TYPES } from './permissions';
 import {
   interactionPermissions,
   type ChannelModel,
@@ -68,18 +69,44 @@ export function apiRole(role: RoleModel): APIRole {
   };
 }
 
-/** A guild channel object (voice and stage channels get their voice fields). */
+/** A guild channel object (voice and stage channels get their voice fields, threads their thread fields). */
 export function apiChannel(channel: ChannelModel, withGuildId = true): APIChannel {
   const base = {
     id: channel.id,
     name: channel.name,
     position: channel.position,
-    permission_overwrites: [],
+    permission_overwrites: channel.overwrites.map((o) => ({
+      id: o.id,
+      type: o.type,
+      allow: o.allow.toString(),
+      deny: o.deny.toString(),
+    })),
     parent_id: channel.parentId,
     nsfw: false,
     flags: 0,
     ...(withGuildId ? { guild_id: channel.guildId } : {}),
   };
+  if (THREAD_TYPES.has(channel.type)) {
+    // Threads carry no overwrites of their own (they use the parent's) and no position.
+    const { permission_overwrites: _none, position: _position, ...thread } = base;
+    return {
+      ...thread,
+      // GUILD_CREATE `threads` entries carry guild_id, unlike its `channels`.
+      guild_id: channel.guildId,
+      type: channel.type,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: 1440,
+        archive_timestamp: new Date(0).toISOString(),
+        locked: false,
+      },
+    } as unknown as APIChannel;
+  }
   if (channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
     return {
       ...base,
@@ -120,13 +147,20 @@ export function apiMember(member: MemberModel, user: UserModel): APIGuildMember 
   };
 }
 
-/** The `member` of an interaction: a member plus its permissions as a decimal string. */
+/**
+ * The `member` of an interaction: a member plus its permissions as a decimal string — in `channel`, overwrites
+ * included, as Discord sends them; guild-level ones when no channel is given.
+ */
 export function apiInteractionMember(
   guild: GuildModel,
   member: MemberModel,
   user: UserModel,
+  channel?: ChannelModel,
 ): APIInteractionGuildMember {
-  return { ...apiMember(member, user), permissions: interactionPermissions(guild, member).toString() };
+  const permissions = channel
+    ? memberPermissionsIn(guild, member, channel)
+    : interactionPermissions(guild, member);
+  return { ...apiMember(member, user), permissions: permissions.toString() };
 }
 
 /**
@@ -184,10 +218,12 @@ export function guildCreatePayload(
     member_count: guild.members.size,
     voice_states: [],
     members: members.map((member) => apiMember(member, lookupUser(member.userId))),
-    channels: [...guild.channels.values()].map((channel) =>
-      apiChannel(channel, false),
-    ) as GuildCreateChannels,
-    threads: [],
+    channels: [...guild.channels.values()]
+      .filter((channel) => !THREAD_TYPES.has(channel.type))
+      .map((channel) => apiChannel(channel, false)) as GuildCreateChannels,
+    threads: [...guild.channels.values()]
+      .filter((channel) => THREAD_TYPES.has(channel.type))
+      .map((channel) => apiChannel(channel)) as GatewayGuildCreateDispatchData['threads'],
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

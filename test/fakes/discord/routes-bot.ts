@@ -1,5 +1,7 @@
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { discordError, errors, type RestResponse } from './http';
 import { apiChannel, apiMember, apiRole, apiUser, applicationPayload } from './payloads';
+import { botChannelRefusal, postRefusal, THREAD_TYPES } from './permissions';
 import type { Route, RouteContext } from './rest-server';
 import { validateCommands, validateMessageBody } from './validation';
 
@@ -81,7 +83,10 @@ function guildMember(ctx: RouteContext, guildId: string): RestResponse {
  * nonce in the last `nonceWindowMs` is returned (200) and nothing new is created, as Discord does.
  */
 function createMessage(ctx: RouteContext): RestResponse {
-  if (!ctx.state.channel(ctx.params.channel)) return errors.unknownChannel();
+  const found = ctx.state.channel(ctx.params.channel);
+  if (!found) return errors.unknownChannel();
+  const refused = postRefusal(found.guild, ctx.state.bot.id, found.channel);
+  if (refused) return refused;
   const body = asBody(ctx.body);
   const invalid = ctx.state.settings.validate ? validateMessageBody(body, true, ctx.files.length) : null;
   if (invalid) return { status: 400, body: invalid };
@@ -98,8 +103,16 @@ function channelMessage(ctx: RouteContext) {
   return record && record.message.channel_id === ctx.params.channel && !record.ephemeral ? record : undefined;
 }
 
+/** 10003 for an unknown channel, 50001 for one the bot cannot see (or lacks `needed` in: 50013); null when fine. */
+function channelAccess(ctx: RouteContext, needed = 0n): RestResponse | null {
+  const found = ctx.state.channel(ctx.params.channel);
+  if (!found) return errors.unknownChannel();
+  return botChannelRefusal(found.guild, ctx.state.bot.id, found.channel, needed);
+}
+
 function editMessage(ctx: RouteContext): RestResponse {
-  if (!ctx.state.channel(ctx.params.channel)) return errors.unknownChannel();
+  const refused = channelAccess(ctx);
+  if (refused) return refused;
   const record = channelMessage(ctx);
   if (!record) return errors.unknownMessage();
   if (record.message.author.id !== ctx.state.bot.id)
@@ -111,7 +124,8 @@ function editMessage(ctx: RouteContext): RestResponse {
 }
 
 function listMessages(ctx: RouteContext): RestResponse {
-  if (!ctx.state.channel(ctx.params.channel)) return errors.unknownChannel();
+  const refused = channelAccess(ctx, PermissionFlagsBits.ReadMessageHistory);
+  if (refused) return refused;
   const limit = Math.min(100, Number(ctx.query.limit ?? 50) || 50);
   return ok(
     ctx.state.messages
@@ -168,7 +182,12 @@ export const botRoutes: Route[] = [
     pattern: '/guilds/:guild/channels',
     auth: 'bot',
     handle: withGuild((ctx, guildId) =>
-      ok([...ctx.state.requireGuild(guildId).channels.values()].map((c) => apiChannel(c))),
+      // "Does not include threads" (resources/guild, Get Guild Channels).
+      ok(
+        [...ctx.state.requireGuild(guildId).channels.values()]
+          .filter((c) => !THREAD_TYPES.has(c.type))
+          .map((c) => apiChannel(c)),
+      ),
     ),
   },
   {
@@ -182,10 +201,7 @@ export const botRoutes: Route[] = [
     method: 'GET',
     pattern: '/channels/:channel',
     auth: 'bot',
-    handle: (ctx) => {
-      const found = ctx.state.channel(ctx.params.channel);
-      return found ? ok(apiChannel(found.channel)) : errors.unknownChannel();
-    },
+    handle: (ctx) => channelAccess(ctx) ?? ok(apiChannel(ctx.state.channel(ctx.params.channel)!.channel)),
   },
   { method: 'GET', pattern: '/channels/:channel/messages', auth: 'bot', handle: listMessages },
   { method: 'POST', pattern: '/channels/:channel/messages', auth: 'bot', handle: createMessage },
@@ -194,7 +210,8 @@ export const botRoutes: Route[] = [
     pattern: '/channels/:channel/messages/:message',
     auth: 'bot',
     handle: (ctx) => {
-      if (!ctx.state.channel(ctx.params.channel)) return errors.unknownChannel();
+      const refused = channelAccess(ctx, PermissionFlagsBits.ReadMessageHistory);
+      if (refused) return refused;
       const record = channelMessage(ctx);
       return record ? ok(record.message) : errors.unknownMessage();
     },
@@ -205,7 +222,8 @@ export const botRoutes: Route[] = [
     pattern: '/channels/:channel/messages/:message',
     auth: 'bot',
     handle: (ctx) => {
-      if (!ctx.state.channel(ctx.params.channel)) return errors.unknownChannel();
+      const refused = channelAccess(ctx);
+      if (refused) return refused;
       const record = channelMessage(ctx);
       if (!record) return errors.unknownMessage();
       ctx.state.messages.delete(record.message.id);

@@ -3,6 +3,7 @@ import type {
   APIMessage,
   ChannelType,
   InteractionType,
+  OverwriteType,
 } from 'discord-api-types/v10';
 
 /** A permission bit set: a bigint, or its decimal string as Discord sends it. */
@@ -16,13 +17,27 @@ export interface FakeUserConfig {
   bot?: boolean;
 }
 
-/** A guild channel. `type` defaults to `ChannelType.GuildText`. */
+/** A permission overwrite of a channel: `id` is a role (the guild id for `@everyone`) or, with `type: 1`, a member. */
+export interface FakeOverwriteConfig {
+  id: string;
+  /** `OverwriteType.Role` (0, default) or `OverwriteType.Member` (1). */
+  type?: OverwriteType;
+  allow?: PermissionsInput;
+  deny?: PermissionsInput;
+}
+
+/**
+ * A guild channel. `type` defaults to `ChannelType.GuildText`. Threads (types 10, 11, 12) need `parentId` (the text
+ * or announcement channel they live in) and take their permissions from it, as on Discord.
+ */
 export interface FakeChannelConfig {
   id: string;
   name: string;
   type?: ChannelType;
   parentId?: string;
   topic?: string;
+  /** Channel permission overwrites (ignored on threads: they use their parent's). */
+  permissionOverwrites?: FakeOverwriteConfig[];
 }
 
 /** A role. The role whose id equals the guild id is `@everyone` (added automatically when missing). */

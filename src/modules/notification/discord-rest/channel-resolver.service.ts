@@ -6,8 +6,11 @@ import { PermanentDeliveryError } from './discord-errors';
 import { DiscordMessages } from './discord-messages';
 
 const SNOWFLAKE = /^\d{17,20}$/;
-/** Channels a bot message can be posted in: text (0), announcement (5), voice-channel text chat (2). */
-const POSTABLE = new Set([0, 5, 2]);
+/**
+ * Channels a name may resolve to: text (0) and announcement (5), as the channel check accepts (threads are not in
+ * the guild channel list; voice chat is refused, see docs/security.md).
+ */
+const POSTABLE = new Set([0, 5]);
 
 /**
  * Turns a configured channel (an id, `<#id>`, or a name such as `#meetings`) into a channel id. Names are
