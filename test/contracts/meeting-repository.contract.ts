@@ -96,6 +96,19 @@ export function meetingRepositoryContract(
       expect(await repository.listActive('100000000000000044', 10)).toEqual([]);
     });
 
+    it("counts a guild's active meetings, and those of one host", async () => {
+      const guildId = '100000000000000045';
+      const hostId = '300000000000000045';
+      await repository.insert(aMeeting({ guildId, hostId }));
+      await repository.insert(aMeeting({ guildId, hostId }));
+      await repository.insert(aMeeting({ guildId }));
+      await repository.insert(aMeeting({ guildId, hostId, status: 'ended', endedAt: new Date(), endedBy: 'x' }));
+      await repository.insert(aMeeting({ guildId: '100000000000000046', hostId }));
+      expect(await repository.countActive(guildId)).toBe(3);
+      expect(await repository.countActive(guildId, hostId)).toBe(2);
+      expect(await repository.countActive(guildId, '300000000000000099')).toBe(0);
+    });
+
     it('ends an active meeting once: the second writer gets null', async () => {
       const meeting = aMeeting();
       await repository.insert(meeting);

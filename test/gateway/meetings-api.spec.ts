@@ -2,6 +2,7 @@ import request from 'supertest';
 import { parseKs } from '../../src/modules/kaltura';
 import { SANDBOX_ADMIN_SECRET } from '../../src/platform/settings';
 import { AuthWorld, bearer, expectProblem, fromNewClient, signIn, startAuthWorld } from '../auth/support';
+import { ROOMY_LIMITS, setDefaultLimits } from '../meetings/support';
 import { TestApp, bootTestApp } from '../support/app';
 
 describe('/api/v1/guilds/:guildId/meetings through the real pipeline (sandbox Kaltura)', () => {
@@ -21,6 +22,8 @@ describe('/api/v1/guilds/:guildId/meetings through the real pipeline (sandbox Ka
 
   beforeAll(async () => {
     world = await startAuthWorld();
+    // This suite is about the routes, not the command budgets (test/meetings/limits-api.spec.ts).
+    setDefaultLimits(world.env.CONFIG_DIR, ROOMY_LIMITS);
     t = await bootTestApp(world.env);
     tokens.admin = (await signIn(t, world, world.users.admin, [world.guildA])).access_token;
     tokens.mod = (await signIn(t, world, world.users.mod, [world.guildA])).access_token;

@@ -46,7 +46,7 @@ export const COMMAND_NAMES = [
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The top-level sections of a guild configuration. */
-export const CONFIG_SECTIONS = ['notifications', 'commands', 'roles', 'features'] as const;
+export const CONFIG_SECTIONS = ['notifications', 'commands', 'roles', 'features', 'limits'] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
 /** The effective configuration of one Discord guild: defaults deep-merged with that guild's override. */
@@ -70,6 +70,23 @@ export interface GuildConfig {
     mapping: Record<string, MemberRole>;
   };
   features: Record<string, boolean>;
+  /** Budgets and caps the meetings use cases enforce (every transport): see docs/configuration.md. */
+  limits: {
+    commands: {
+      /** Meeting commands (start, join, list, end) one member may use per window. */
+      perMember: number;
+      /** Meeting commands the whole guild may use per window. */
+      perGuild: number;
+      /** The budgets' window, in seconds. */
+      windowSeconds: number;
+    };
+    meetings: {
+      /** Active meetings one member may host at once. */
+      activePerHost: number;
+      /** Active meetings the guild may have at once. */
+      activePerGuild: number;
+    };
+  };
 }
 
 /** A JSON value as stored in overrides and shown in views. */

@@ -13,6 +13,8 @@ export abstract class MeetingRepository {
   abstract findInGuild(guildId: string, id: string): Promise<Meeting | null>;
   /** Active meetings of a guild, newest first, at most `limit`. */
   abstract listActive(guildId: string, limit: number): Promise<Meeting[]>;
+  /** How many active meetings the guild has (only those `hostId` hosts, when given): the active-meeting caps. */
+  abstract countActive(guildId: string, hostId?: string): Promise<number>;
   /**
    * Ends an active meeting atomically (one writer wins across replicas). Returns the ended meeting, or null when
    * it was not active (already ended, or unknown).

@@ -6,6 +6,8 @@ export const MEETING_METRICS = {
   created: 'kd_meetings_created_total',
   joins: 'kd_meeting_joins_total',
   ended: 'kd_meetings_ended_total',
+  limited: 'kd_command_limited_total',
+  deduplicated: 'kd_meeting_starts_deduplicated_total',
 } as const;
 
 export function meetingMetricProviders(): Provider[] {
@@ -24,6 +26,15 @@ export function meetingMetricProviders(): Provider[] {
       name: MEETING_METRICS.ended,
       help: 'Meetings ended, by source (member: command, button or REST; kaltura: webhook).',
       labelNames: ['source'],
+    }),
+    makeCounterProvider({
+      name: MEETING_METRICS.limited,
+      help: 'Meeting commands refused by a limit, by command and scope (member, guild: command budgets; host_active, guild_active: active-meeting caps).',
+      labelNames: ['command', 'scope'],
+    }),
+    makeCounterProvider({
+      name: MEETING_METRICS.deduplicated,
+      help: 'Starts answered with the meeting an identical start (same host, channel and title) made moments before.',
     }),
   ];
 }

@@ -10,6 +10,10 @@ import { KalturaPort, KalturaSandboxAdapter, KalturaUnavailableError, parseKs } 
 import type { Meeting, MeetingActor } from './domain/meeting';
 import { MEETING_EVENTS, MeetingEndedEvent, MeetingJoinedEvent } from './domain/meeting.events';
 import { MEETING_ID_PATTERN } from './domain/meeting.rules';
+import type { GuildConfig } from '../config';
+import { CommandBudget } from './limits/command-budget';
+import { MeetingLimits } from './limits/meeting-limits';
+import { MemoryStartDeduplicator } from './limits/start-deduplicator';
 import { MeetingRepository } from './meeting.repository';
 import { MeetingsService } from './meetings.service';
 import { MeetingCommandPolicy } from './command-policy.service';
@@ -43,7 +47,16 @@ class StubChannelAccess extends ChannelAccess {
   forget(): void {}
 }
 
-function setup(repository: MeetingRepository = new InMemoryMeetingRepository()) {
+/** Budgets and caps no ordinary test reaches; the limit tests (meetings.limits.spec.ts) set their own. */
+const ROOMY_LIMITS: GuildConfig['limits'] = {
+  commands: { perMember: 1000, perGuild: 1000, windowSeconds: 60 },
+  meetings: { activePerHost: 100, activePerGuild: 100 },
+};
+
+function setup(
+  repository: MeetingRepository = new InMemoryMeetingRepository(),
+  limits: GuildConfig['limits'] = ROOMY_LIMITS,
+) {
   const settings = loadSettings({ KALTURA_JOIN_LINK_TTL: '600' });
   const kaltura = new KalturaSandboxAdapter(settings.kaltura);
   const events = new EventEmitter2();
@@ -52,6 +65,13 @@ function setup(repository: MeetingRepository = new InMemoryMeetingRepository()) 
     created: counter('created', 'type'),
     joins: counter('joins', 'role'),
     ended: counter('ended', 'source'),
+    limited: new Counter({
+      name: 'limited',
+      help: 'limited',
+      labelNames: ['command', 'scope'],
+      registers: [],
+    }),
+    deduplicated: new Counter({ name: 'dedup', help: 'dedup', registers: [] }),
   };
   const channels = new StubChannelAccess();
   const service = new MeetingsService(
@@ -65,6 +85,14 @@ function setup(repository: MeetingRepository = new InMemoryMeetingRepository()) 
     metrics.ended,
     channels,
     new MeetingCommandPolicy(stubConfigService()),
+    new MeetingLimits(
+      { get: async () => ({ limits }) as GuildConfig },
+      repository,
+      new CommandBudget(null),
+      new MemoryStartDeduplicator(),
+      metrics.limited,
+      metrics.deduplicated,
+    ),
   );
   const seen: Array<{ event: string; payload: unknown }> = [];
   for (const event of Object.values(MEETING_EVENTS)) {

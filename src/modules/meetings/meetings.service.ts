@@ -23,7 +23,9 @@ import {
   kalturaUserId,
   newMeetingId,
   validateMeetingInput,
+  type MeetingDraft,
 } from './domain/meeting.rules';
+import { MeetingLimits } from './limits/meeting-limits';
 import { MeetingRepository } from './meeting.repository';
 import {
   MeetingEndForbiddenError,
@@ -48,6 +50,13 @@ export interface CreateMeetingInput {
   title: string;
   description?: string | null;
   type: MeetingType;
+}
+
+/** What `start` returns: the meeting, and whether it is the one an identical start made moments before. */
+export interface StartResult {
+  meeting: Meeting;
+  /** True: the same host started the same title in the same channel moments ago; this is that meeting. */
+  reused: boolean;
 }
 
 /** A personal join link. */
@@ -79,22 +88,45 @@ export class MeetingsService {
     @InjectMetric(MEETING_METRICS.ended) private readonly endedTotal: Counter<string>,
     private readonly channels: ChannelAccess,
     private readonly policy: MeetingCommandPolicy,
+    private readonly limits: MeetingLimits,
   ) {}
 
-  /**
-   * Creates the Kaltura room, then stores the meeting; if storing fails the room is removed again. The guild's
-   * rules for `/kaltura-start` apply to the host, whatever the transport (`COMMAND_FORBIDDEN`). The channel must be
-   * one the service may post in, of this guild (`CHANNEL_NOT_USABLE` otherwise): its notifications go there.
-   */
+  /** `start`, for callers that need only the meeting. */
   async create(input: CreateMeetingInput): Promise<Meeting> {
+    return (await this.start(input)).meeting;
+  }
+
+  /**
+   * Starts a meeting: the Kaltura room, then the record (if storing fails the room is removed again). The channel
+   * must be one the service may post in, of this guild (`CHANNEL_NOT_USABLE` otherwise): its notifications go
+   * there. Within the limits: the host's and the guild's command budgets and active-meeting caps; an identical
+   * start moments before (same host, channel and title) returns that meeting instead of a second room.
+   */
+  async start(input: CreateMeetingInput): Promise<StartResult> {
     const draft = validateMeetingInput(input);
     assertSnowflake('guildId', input.guildId);
     if (input.channelId !== undefined && input.channelId !== null)
       assertSnowflake('channelId', input.channelId);
     assertActorId('host.userId', input.host.userId);
     await this.policy.check(input.guildId, MEETING_COMMANDS.start, input.host);
+    await this.limits.charge(MEETING_COMMANDS.start, input.guildId, input.host.userId);
     if (input.channelId) await this.channels.assertUsable(input.guildId, input.channelId, 'channelId');
+    return this.limits.startOnce(
+      {
+        guildId: input.guildId,
+        channelId: input.channelId ?? null,
+        hostId: input.host.userId,
+        title: draft.title,
+      },
+      async () => {
+        await this.limits.assertCapacity(input.guildId, input.host.userId);
+        return this.createRoom(input, draft);
+      },
+      (id) => this.repository.findInGuild(input.guildId, id),
+    );
+  }
 
+  private async createRoom(input: CreateMeetingInput, draft: MeetingDraft): Promise<Meeting> {
     const id = newMeetingId();
     const room = await this.kaltura.createRoom({
       meetingId: id,
@@ -146,15 +178,19 @@ export class MeetingsService {
     return meeting;
   }
 
-  /** `/kaltura-list` as a use case: the guild's rules for it apply to `actor`, then `listActive`. */
+  /**
+   * `/kaltura-list` as a use case: the guild's rules for it apply to `actor`, and the call counts against the
+   * budgets; then `listActive`.
+   */
   async list(guildId: string, actor: MeetingActor): Promise<Meeting[]> {
     await this.policy.check(guildId, MEETING_COMMANDS.list, actor);
+    await this.limits.charge(MEETING_COMMANDS.list, guildId, actor.userId);
     return this.listActive(guildId);
   }
 
   /**
-   * Active meetings of the guild, newest first (at most `LIST_ACTIVE_LIMIT`), without any command rule: for
-   * lookups inside other use cases (autocomplete, an id from a title). Transports listing meetings use `list`.
+   * Active meetings of the guild, newest first (at most `LIST_ACTIVE_LIMIT`), without any command rule or budget:
+   * for lookups inside other use cases (autocomplete, an id from a title). Transports listing meetings use `list`.
    */
   async listActive(guildId: string): Promise<Meeting[]> {
     return this.repository.listActive(guildId, LIST_ACTIVE_LIMIT);
@@ -168,6 +204,7 @@ export class MeetingsService {
   async join(guildId: string, id: string, member: MeetingActor): Promise<JoinResult> {
     assertActorId('member.userId', member.userId);
     await this.policy.check(guildId, MEETING_COMMANDS.join, member);
+    await this.limits.charge(MEETING_COMMANDS.join, guildId, member.userId);
     const meeting = await this.get(guildId, id);
     if (meeting.status === 'ended') throw new MeetingEndedError();
     const role = meeting.hostId === member.userId ? highestRole(member.role, 'moderator') : member.role;
@@ -195,6 +232,7 @@ export class MeetingsService {
    */
   async end(guildId: string, id: string, actor: MeetingActor): Promise<Meeting> {
     await this.policy.check(guildId, MEETING_COMMANDS.end, actor);
+    await this.limits.charge(MEETING_COMMANDS.end, guildId, actor.userId);
     const meeting = await this.get(guildId, id);
     if (meeting.hostId !== actor.userId && actor.role !== 'admin') throw new MeetingEndForbiddenError();
     if (meeting.status === 'ended') return meeting;

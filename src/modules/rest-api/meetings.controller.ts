@@ -9,7 +9,9 @@ import {
   Param,
   PipeTransform,
   Post,
+  Res,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblem, CurrentPrincipal, GuildMember, Principal } from '../auth';
 import { MEETING_ID_PATTERN, MeetingActor, MeetingNotFoundError, MeetingsService } from '../meetings';
@@ -69,16 +71,27 @@ export class MeetingsController {
 
   @Post()
   @GuildMember('viewer', { userOnly: true })
-  @ApiOperation({ summary: 'Start a meeting hosted by the caller', description: 'Creates the Kaltura room.' })
+  @ApiOperation({
+    summary: 'Start a meeting hosted by the caller',
+    description:
+      'Creates the Kaltura room. The same start again (same caller, channel and title) within 60 s answers 200 ' +
+      'with the meeting the first one made. Counts against the command budgets (429 with `Retry-After`).',
+  })
   @ApiCreatedResponse({ type: MeetingResponseDto })
+  @ApiOkResponse({
+    type: MeetingResponseDto,
+    description: 'An identical start moments before made this meeting.',
+  })
   @ApiProblem(400, 'Invalid request.')
+  @ApiProblem(409, 'The caller or the guild is at its cap of active meetings.')
   @ApiProblem(503, 'Kaltura cannot be reached.')
   async create(
     @Param('guildId') guildId: string,
     @Body() body: CreateMeetingDto,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<MeetingResponseDto> {
-    const meeting = await this.meetings.create({
+    const { meeting, reused } = await this.meetings.start({
       guildId,
       channelId: body.channelId ?? null,
       host: actor(principal, guildId),
@@ -86,6 +99,7 @@ export class MeetingsController {
       description: body.description ?? null,
       type: body.type,
     });
+    if (reused) res.status(200);
     return { apiVersion: API_V1, meeting: toMeetingDto(meeting) };
   }
 

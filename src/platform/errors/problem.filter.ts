@@ -27,6 +27,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       if (exception.status >= 500)
         this.logger.warn({ code: exception.code, err: exception }, exception.message);
+      // A domain error that knows when to come back (budgets, a dependency's own 429) says so as HTTP does.
+      const retryAfter = exception.details?.retryAfterSeconds;
+      if ((exception.status === 429 || exception.status === 503) && Number.isInteger(retryAfter))
+        res.setHeader('Retry-After', String(retryAfter));
       return sendProblem(res, problemFromDomainError(req, res, exception));
     }
     if (exception instanceof HttpException) {

@@ -9,9 +9,12 @@ import { RoleMappingService } from '../../../src/modules/auth';
 import type { GuildConfig, GuildConfigService } from '../../../src/modules/config';
 import { UnverifiedChannelAccess } from '../../../src/modules/channels';
 import {
+  CommandBudget,
   InMemoryMeetingRepository,
   MeetingCommandPolicy,
+  MeetingLimits,
   MeetingsService,
+  MemoryStartDeduplicator,
 } from '../../../src/modules/meetings';
 import { KalturaSandboxAdapter } from '../../../src/modules/kaltura';
 import { loadSettings } from '../../../src/platform/settings';
@@ -164,18 +167,25 @@ export const testCounter = (name: string, labelNames: string[]) =>
 export const testHistogram = (name = 'ack', labelNames = ['kind']) =>
   new Histogram({ name, help: name, labelNames, registers: [] });
 
+/** Budgets and caps that handler tests do not reach (the limits have tests of their own). */
+export const ROOMY_LIMITS: GuildConfig['limits'] = {
+  commands: { perMember: 1000, perGuild: 1000, windowSeconds: 60 },
+  meetings: { activePerHost: 100, activePerGuild: 100 },
+};
+
 /**
  * Real meetings use cases over the sandbox Kaltura and memory, as the handlers see them in production; the
- * guild's command rules come from `config` (the shipped defaults unless given).
+ * guild's command rules and limits come from `config` (the shipped defaults with roomy limits unless given).
  */
 export function meetingsFixture(
   env: Record<string, string> = {},
-  config: GuildConfigService = stubConfigService(),
+  config: GuildConfigService = stubConfigService(defaultConfig((c) => (c.limits = ROOMY_LIMITS))),
 ) {
   const settings = loadSettings(env);
   const kaltura = new KalturaSandboxAdapter(settings.kaltura);
+  const repository = new InMemoryMeetingRepository();
   const service = new MeetingsService(
-    new InMemoryMeetingRepository(),
+    repository,
     kaltura,
     new EventEmitter2(),
     createCache({ stores: [new Keyv()] }),
@@ -186,6 +196,14 @@ export function meetingsFixture(
     // No Discord here: channel ids are checked for their form only, as with no bot token.
     new UnverifiedChannelAccess(),
     new MeetingCommandPolicy(config),
+    new MeetingLimits(
+      config,
+      repository,
+      new CommandBudget(null),
+      new MemoryStartDeduplicator(),
+      testCounter('l', ['command', 'scope']),
+      testCounter('d', []),
+    ),
   );
   return { settings, kaltura, service };
 }

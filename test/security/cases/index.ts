@@ -7,6 +7,7 @@ import { cases as item05 } from './item-05-sandbox.cases';
 import { cases as item06 } from './item-06-trust-proxy.cases';
 import { cases as item07 } from './item-07-surface.cases';
 import { cases as item08 } from './item-08-webhook-length-extension.cases';
+import { cases as item09 } from './item-09-rate-limits.cases';
 import { cases as item10 } from './item-10-fake-discord.cases';
 
 /**
@@ -22,5 +23,6 @@ export const ALL_CASES: AttackCase[] = [
   ...item06,
   ...item07,
   ...item08,
+  ...item09,
   ...item10,
 ];

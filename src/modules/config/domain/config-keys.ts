@@ -11,7 +11,7 @@ import {
 import { nest, valueAt } from './config-merge';
 
 /** How a single setting's value is written by a person (slash commands parse by this). */
-export type ConfigValueKind = 'boolean' | 'template' | 'channel' | 'role-list' | 'member-role';
+export type ConfigValueKind = 'boolean' | 'template' | 'channel' | 'role-list' | 'member-role' | 'integer';
 
 /** One setting a person can change on its own, e.g. `notifications` / `templates.meeting_end`. */
 export interface ConfigKey {
@@ -75,6 +75,14 @@ export function sectionKeys(section: ConfigSection, config: GuildConfig): Config
       );
     case 'features':
       return Object.keys(config.features).map((f) => key(section, [f], 'boolean', `Feature ${f}`));
+    case 'limits':
+      return [
+        key(section, ['commands', 'perMember'], 'integer', 'Meeting commands one member may use per window'),
+        key(section, ['commands', 'perGuild'], 'integer', 'Meeting commands the server may use per window'),
+        key(section, ['commands', 'windowSeconds'], 'integer', 'Length of the command window, in seconds'),
+        key(section, ['meetings', 'activePerHost'], 'integer', 'Active meetings one member may host at once'),
+        key(section, ['meetings', 'activePerGuild'], 'integer', 'Active meetings the server may have at once'),
+      ];
   }
 }
 

@@ -229,3 +229,24 @@ describe('overrides: features', () => {
     expect(bad.ok).toBe(false);
   });
 });
+
+describe('overrides: limits', () => {
+  it('take whole numbers within their bounds', () => {
+    expect(errorsOf({ limits: { commands: { perMember: 5, windowSeconds: 30 } } })).toEqual([]);
+    expect(errorsOf({ limits: { meetings: { activePerHost: 20, activePerGuild: 200 } } })).toEqual([]);
+    expectRefused({ limits: { commands: { perMember: 0 } } }, 'limits.commands.perMember', /at least 1/);
+    expectRefused({ limits: { commands: { perMember: 101 } } }, 'limits.commands.perMember', /at most 100/);
+    expectRefused({ limits: { commands: { perGuild: 1.5 } } }, 'limits.commands.perGuild', /whole number/);
+    expectRefused(
+      { limits: { commands: { windowSeconds: '60' } } },
+      'limits.commands.windowSeconds',
+      /number/,
+    );
+    expectRefused(
+      { limits: { meetings: { activePerGuild: 201 } } },
+      'limits.meetings.activePerGuild',
+      /at most 200/,
+    );
+    expect(errorsOf({ limits: { meetings: { perHour: 1 } } }).join('\n')).toMatch(/perHour/);
+  });
+});

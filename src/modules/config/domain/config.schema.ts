@@ -86,6 +86,26 @@ const roleList = z
   .refine((list) => new Set(list).size === list.length, 'lists a role twice')
   .describe('Role ids or names allowed to use the command, or "@everyone"');
 
+/**
+ * Upper bounds of the `limits` section. A guild admin may tighten or loosen the operator's defaults, but not past
+ * these: the budgets protect the service's Kaltura account, which every guild shares.
+ */
+export const LIMIT_BOUNDS = {
+  perMember: 100,
+  perGuild: 1000,
+  windowSeconds: 3600,
+  activePerHost: 20,
+  activePerGuild: 200,
+} as const;
+
+const bounded = (max: number, what: string) =>
+  z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .describe(what);
+
 const featureName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'must be a camelCase feature name');
 
 const byType = <T extends z.ZodType>(value: (t: NotificationType) => T) =>
@@ -150,6 +170,29 @@ function buildSchema(partial: boolean, features: string[] | null) {
       features: features
         ? z.strictObject(Object.fromEntries(features.map((f) => [f, z.boolean()]))).partial()
         : z.record(featureName, z.boolean()),
+      limits: object(
+        {
+          commands: object(
+            {
+              perMember: bounded(
+                LIMIT_BOUNDS.perMember,
+                'Meeting commands (start, join, list, end) one member may use per window',
+              ),
+              perGuild: bounded(LIMIT_BOUNDS.perGuild, 'Meeting commands the whole guild may use per window'),
+              windowSeconds: bounded(LIMIT_BOUNDS.windowSeconds, 'Length of the command window, in seconds'),
+            },
+            partial,
+          ),
+          meetings: object(
+            {
+              activePerHost: bounded(LIMIT_BOUNDS.activePerHost, 'Active meetings one member may host at once'),
+              activePerGuild: bounded(LIMIT_BOUNDS.activePerGuild, 'Active meetings the guild may have at once'),
+            },
+            partial,
+          ),
+        },
+        partial,
+      ),
     },
     partial,
   );

@@ -62,8 +62,21 @@ describe('MeetingLookup', () => {
   it('resolves ids as they are, and an exact unique title to its id', async () => {
     const { lookup, service } = setup();
     const a = await service.create({ guildId: GUILD, host, title: 'Standup', type: 'meeting' });
-    await service.create({ guildId: GUILD, host, title: 'Twice', type: 'meeting' });
-    await service.create({ guildId: GUILD, host, title: 'twice', type: 'meeting' });
+    // Two channels: the same start twice in one channel would be the duplicate guard's one meeting.
+    await service.create({
+      guildId: GUILD,
+      channelId: '200000000000000071',
+      host,
+      title: 'Twice',
+      type: 'meeting',
+    });
+    await service.create({
+      guildId: GUILD,
+      channelId: '200000000000000072',
+      host,
+      title: 'twice',
+      type: 'meeting',
+    });
     expect(await lookup.resolve(GUILD, a.id)).toBe(a.id);
     expect(await lookup.resolve(GUILD, '  STANDUP ')).toBe(a.id);
     expect(await lookup.resolve(GUILD, 'Twice')).toBe('Twice'); // ambiguous: not found later

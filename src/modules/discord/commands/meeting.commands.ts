@@ -55,7 +55,7 @@ export class MeetingCommands {
   ): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const host = await this.access.authorize(interaction, 'kaltura-start');
-    const meeting = await this.meetings.create({
+    const { meeting, reused } = await this.meetings.start({
       guildId: host.facts.guildId,
       channelId: interaction.channelId,
       host,
@@ -65,8 +65,9 @@ export class MeetingCommands {
     });
     // The ephemeral answer first: on Discord the first followup after a defer would replace the deferred reply,
     // so the public meeting message must come after it.
-    await interaction.editReply(await this.hostReply(meeting, host));
-    await this.postMeetingMessage(interaction, meeting);
+    await interaction.editReply(await this.hostReply(meeting, host, reused));
+    // An identical start moments before has posted this meeting already: no second message.
+    if (!reused) await this.postMeetingMessage(interaction, meeting);
     this.metrics.interaction('command', 'kaltura-start', 'ok');
   }
 
@@ -118,8 +119,10 @@ export class MeetingCommands {
   }
 
   /** The host's personal link (unless the guild switched `features.hostLinkOnStart` off). */
-  private async hostReply(meeting: Meeting, host: AuthorizedMember) {
-    const intro = `Your meeting is live (ID \`${meeting.id}\`).`;
+  private async hostReply(meeting: Meeting, host: AuthorizedMember, reused = false) {
+    const intro = reused
+      ? `You started this meeting moments ago; it is still live (ID \`${meeting.id}\`).`
+      : `Your meeting is live (ID \`${meeting.id}\`).`;
     if (host.config.features.hostLinkOnStart === false) {
       return { content: `${intro} Use its Join button to get your link.`, allowedMentions: NO_MENTIONS };
     }

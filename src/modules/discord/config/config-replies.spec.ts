@@ -113,10 +113,16 @@ describe('parseConfigValue', () => {
   });
 
   it('treats reset and default as "back to the default" for every kind', () => {
-    for (const kind of ['boolean', 'template', 'channel', 'role-list', 'member-role'] as const) {
+    for (const kind of ['boolean', 'template', 'channel', 'role-list', 'member-role', 'integer'] as const) {
       expect(parseConfigValue(setting(kind), ' Reset ')).toBeNull();
       expect(parseConfigValue(setting(kind), 'default')).toBeNull();
     }
+  });
+
+  it('reads whole numbers for limits, and nothing else', () => {
+    expect(parseConfigValue(setting('integer'), ' 25 ')).toBe(25);
+    for (const bad of ['2.5', '-1', '1e3', '0x10', 'ten', ''])
+      expect(() => parseConfigValue(setting('integer'), bad)).toThrow(ValidationFailedError);
   });
 
   it('reads channels as mentions, #names or names', () => {

@@ -83,6 +83,9 @@ export function valueChoices(
         choices.unshift({ name: cut(`${current.join(', ')} (current)`), value: current.join(', ') });
       }
       break;
+    case 'integer':
+      choices = typeof current === 'number' ? [{ name: `${current} (current)`, value: String(current) }] : [];
+      break;
     case 'template':
       choices =
         typeof current === 'string' && current.length <= 100

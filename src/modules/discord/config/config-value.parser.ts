@@ -69,6 +69,11 @@ export function parseConfigValue(setting: ConfigKey, raw: string): JsonValue {
       if (roles.length === 0) throw invalid(`${setting.key} takes roles separated by commas, or @everyone`);
       return [...new Set(roles)];
     }
+    case 'integer': {
+      // Whole numbers only, as typed: "1e3" or "0x10" are not what an admin means by a count.
+      if (!/^\d{1,9}$/.test(text)) throw invalid(`${setting.key} takes a whole number`);
+      return Number(text);
+    }
     case 'member-role': {
       const role = text.toLowerCase();
       if (role === 'none' || role === 'remove') return null;

@@ -118,6 +118,7 @@ describe('config slash commands', () => {
         'commands',
         'roles',
         'features',
+        'limits',
       ]);
       const roles = reply.embeds[2].description as string;
       expect(roles).toContain(`\`mapping.${ROLES.teachers}\` \`admin\` · **override**`);

@@ -29,6 +29,14 @@ export function discordErrorCode(error: unknown): number | undefined {
   return typeof code === 'number' && typeof status === 'number' ? code : undefined;
 }
 
+/** A spent command budget, with the time to retry as a Discord timestamp (shown in the reader's own time). */
+function rateLimitedReply(error: DomainError): string {
+  const at = Date.parse(String(error.details?.retryAt));
+  if (!Number.isFinite(at)) return error.message;
+  const who = error.details?.scope === 'guild' ? 'This server is' : 'You are';
+  return `${who} using meeting commands too quickly. Try again <t:${Math.ceil(at / 1000)}:R>.`;
+}
+
 /**
  * The short, secret-free answer for an error. Domain errors carry user-safe messages by contract; anything
  * unexpected gets a generic text with a reference to find it in the logs.
@@ -44,6 +52,7 @@ export function replyForError(error: unknown, reference: string): ErrorReply {
       };
     }
     if (error instanceof ValidationFailedError) return { content: error.message, outcome: 'refused' };
+    if (error.code === 'COMMAND_RATE_LIMITED') return { content: rateLimitedReply(error), outcome: 'refused' };
     return { content: error.message, outcome: error.status >= 500 ? 'failed' : 'refused' };
   }
   if (error instanceof HttpException && error.getStatus() < 500) {

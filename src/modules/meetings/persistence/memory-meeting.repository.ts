@@ -38,6 +38,15 @@ export class InMemoryMeetingRepository extends MeetingRepository {
       .map((m) => copy(m));
   }
 
+  async countActive(guildId: string, hostId?: string): Promise<number> {
+    let n = 0;
+    for (const m of this.meetings.values()) {
+      if (m.guildId === guildId && m.status === 'active' && (hostId === undefined || m.hostId === hostId))
+        n++;
+    }
+    return n;
+  }
+
   async markEnded(id: string, end: { endedAt: Date; endedBy: string }): Promise<Meeting | null> {
     const meeting = this.meetings.get(id);
     if (!meeting || meeting.status !== 'active') return null;

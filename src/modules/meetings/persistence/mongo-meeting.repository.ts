@@ -109,6 +109,13 @@ export class MongoMeetingRepository extends MeetingRepository {
     return docs.map(toDomain);
   }
 
+  async countActive(guildId: string, hostId?: string): Promise<number> {
+    const filter: Record<string, string> = { guildId: String(guildId), status: 'active' };
+    if (hostId !== undefined) filter.hostId = String(hostId);
+    // Served by the { guildId, status, createdAt } index; a guild's active meetings are few (capped).
+    return this.model.countDocuments(filter).exec();
+  }
+
   async markEnded(id: string, end: { endedAt: Date; endedBy: string }): Promise<Meeting | null> {
     const doc = await this.model
       .findOneAndUpdate(

@@ -1,0 +1,17 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GuildConfig } from '../../src/modules/config';
+
+/** Rewrites the `limits` of an auth world's default configuration (before the app boots). */
+export function setDefaultLimits(configDir: string, limits: GuildConfig['limits']): void {
+  const file = join(configDir, 'default_config.json');
+  const defaults = JSON.parse(readFileSync(file, 'utf8')) as GuildConfig;
+  defaults.limits = limits;
+  writeFileSync(file, JSON.stringify(defaults, null, 2));
+}
+
+/** The highest budgets and caps the schema allows: tests about something else do not reach them. */
+export const ROOMY_LIMITS: GuildConfig['limits'] = {
+  commands: { perMember: 100, perGuild: 1000, windowSeconds: 60 },
+  meetings: { activePerHost: 20, activePerGuild: 200 },
+};
