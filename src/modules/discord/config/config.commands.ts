@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { Context, Options, SlashCommand, type SlashCommandContext } from 'necord';
 import { ValidationFailedError } from '../../../platform/errors';
+import { cutForDiscord } from '../../../platform/text';
 import { CONFIG_SECTIONS, GuildConfigService, patchFor, resolveKey, sectionKeys } from '../../config';
 import { DiscordMetrics } from '../discord.metrics';
 import { CommandVersion } from '../interaction/command-version.decorator';
@@ -88,7 +89,7 @@ export class ConfigCommands {
       const hint = options.section === 'roles' ? 'mapping.<role id or name>' : examples.join(', ');
       throw new ValidationFailedError(
         [{ field: 'key', message: `not a setting of ${options.section}` }],
-        `\`${key.slice(0, 100)}\` is not a setting of ${options.section}. Pick one from the list (e.g. ${hint}).`,
+        `\`${cutForDiscord(key, 100)}\` is not a setting of ${options.section}. Pick one from the list (e.g. ${hint}).`,
       );
     }
     const value = parseConfigValue(setting, options.value);

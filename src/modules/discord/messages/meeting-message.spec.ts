@@ -74,9 +74,10 @@ describe('meeting message', () => {
     });
   });
 
-  it('cuts long text on code points', () => {
+  it('cuts long text so both UTF-16 units (discord.js builders) and code points (Discord) fit', () => {
     expect(cut('abcdef', 4)).toBe('abc…');
-    expect(cut('🎉🎉🎉', 2)).toBe('🎉…');
+    expect(cut('🎉🎉🎉', 3)).toBe('🎉…');
+    expect(cut('🎉🎉🎉', 2)).toBe('…');
     expect(cut('abc', 3)).toBe('abc');
   });
 });

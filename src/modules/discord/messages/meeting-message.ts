@@ -9,6 +9,7 @@ import {
   type APIEmbed,
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
+import { cutForDiscord } from '../../../platform/text';
 import { formatDuration, meetingDurationMs, type Meeting, type MeetingType } from '../../meetings';
 
 /** Custom id prefixes of the meeting buttons (`meeting/join/<id>`, `meeting/end/<id>`). */
@@ -31,11 +32,8 @@ export const endButtonId = (meetingId: string): string => `${END_BUTTON}/${meeti
 /** Text typed by users, safe inside markdown (no formatting tricks; mentions never ping anyway). */
 export const plain = (text: string): string => escapeMarkdown(text);
 
-/** Cuts to `max` characters (code points), with an ellipsis. */
-export function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
+/** Cuts to `max` so both Discord (code points) and discord.js's builders (UTF-16 units) accept it. */
+export const cut = cutForDiscord;
 
 /** The embed of the public meeting message: title, type, host, status, start; duration once ended. */
 export function meetingEmbed(meeting: Meeting): APIEmbed {
