@@ -3,6 +3,7 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
   MessageFlags,
+  PermissionFlagsBits,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
@@ -28,6 +29,10 @@ export const CONFIG_COMMANDS = {
 const IN_GUILDS = {
   contexts: [InteractionContextType.Guild],
   integrationTypes: [ApplicationIntegrationType.GuildInstall],
+  // Shown by default to members with Manage Server only (application-commands.mdx, default_member_permissions);
+  // guild admins can grant more in Server Settings → Integrations. The check in code (ConfigAdminAccess) stays:
+  // this is a display default that guilds can change, not a security boundary.
+  defaultMemberPermissions: PermissionFlagsBits.ManageGuild,
 };
 
 /**
