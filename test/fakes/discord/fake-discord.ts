@@ -289,6 +289,16 @@ export class FakeDiscord {
     this.rest.faults.add({ kind: 'hold' }, matcher, times);
   }
 
+  /**
+   * The next `times` matching requests are carried out, then answered with `status` (default 502): the client
+   * sees a 5xx, which @discordjs/rest retries (also inside jest: it is a status, not a network error). A retried
+   * interaction callback then gets 40060, as from Discord. The call shows `fault: 'lostAnswer'`, `heldStatus`.
+   */
+  loseAnswerNext(options: RequestMatcher & { times?: number; status?: number } = {}): void {
+    const { times = 1, status = 502, ...matcher } = options;
+    this.rest.faults.add({ kind: 'lostAnswer', status }, matcher, times);
+  }
+
   /** The next `times` matching requests get their TCP connection reset (ECONNRESET) without an answer. */
   dropNext(options: RequestMatcher & { times?: number } = {}): void {
     const { times = 1, ...matcher } = options;

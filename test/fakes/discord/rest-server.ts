@@ -130,6 +130,14 @@ export class RestServer {
           res.on('close', () => this.hanging.delete(res));
           return this.state.waiters.notify();
         }
+        case 'lostAnswer': {
+          const done = this.route(method, path, call, body, files, req);
+          call.heldStatus = done.status;
+          return this.finish(res, call, {
+            status: fault.status,
+            body: { message: `${fault.status}: Bad Gateway`, code: 0 },
+          });
+        }
       }
     }
     return this.finish(res, call, this.route(method, path, call, body, files, req));

@@ -141,7 +141,7 @@ export interface RecordedCall {
 }
 
 /** The kinds of injected REST faults. */
-export type RestFaultKind = 'rateLimit' | 'status' | 'hang' | 'drop' | 'hold';
+export type RestFaultKind = 'rateLimit' | 'status' | 'hang' | 'drop' | 'hold' | 'lostAnswer';
 
 /** Selects requests for a fault: every criterion given must match. */
 export interface RequestMatcher {

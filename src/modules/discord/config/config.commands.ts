@@ -2,7 +2,6 @@ import { Injectable, UseInterceptors } from '@nestjs/common';
 import {
   ApplicationIntegrationType,
   InteractionContextType,
-  MessageFlags,
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
@@ -18,6 +17,7 @@ import { ConfigResetOptions, ConfigUpdateOptions, ConfigViewOptions } from './co
 import { resetNotConfirmedReply, resetReply, updateReply, viewReply } from './config-replies';
 import { ConfigUpdateAutocomplete } from './config-update.autocomplete';
 import { normalizeKey, parseConfigValue } from './config-value.parser';
+import { deferEphemeral } from '../interaction/acknowledge';
 
 /** Command names (fixed by ARCHITECTURE.md). */
 export const CONFIG_COMMANDS = {
@@ -58,7 +58,7 @@ export class ConfigCommands {
     @Context() [interaction]: SlashCommandContext,
     @Options() options: ConfigViewOptions,
   ): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const admin = await this.admins.authorize(interaction, CONFIG_COMMANDS.view);
     await interaction.editReply(
       viewReply(await this.config.view(admin.facts.guildId, options.section ?? null)),
@@ -78,7 +78,7 @@ export class ConfigCommands {
     @Options() options: ConfigUpdateOptions,
   ): Promise<void> {
     if (interaction.isAutocomplete()) return; // answered by ConfigUpdateAutocomplete
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const admin = await this.admins.authorize(interaction, CONFIG_COMMANDS.update);
     if (!(CONFIG_SECTIONS as readonly string[]).includes(options.section)) {
       throw new ValidationFailedError([
@@ -117,7 +117,7 @@ export class ConfigCommands {
     @Context() [interaction]: SlashCommandContext,
     @Options() options: ConfigResetOptions,
   ): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const admin = await this.admins.authorize(interaction, CONFIG_COMMANDS.reset);
     if (options.confirm !== true) {
       await interaction.editReply(resetNotConfirmedReply(options.section));
