@@ -71,6 +71,8 @@ describe('meeting message', () => {
       content: '**Q&A \\*live\\*** has ended after 12 min.',
       message_reference: { message_id: '3', fail_if_not_exists: false },
       allowed_mentions: { parse: [] },
+      nonce: `end-${ended.id}`,
+      enforce_nonce: true,
     });
   });
 

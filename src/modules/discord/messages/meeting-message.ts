@@ -100,5 +100,9 @@ export function endedNoticeBody(meeting: Meeting, replyTo: string) {
     content: `**${plain(cut(meeting.title, 100))}** has ended after ${formatDuration(meetingDurationMs(meeting))}.`,
     message_reference: { message_id: replyTo, fail_if_not_exists: false },
     allowed_mentions: NO_MENTIONS,
+    // @discordjs/rest retries a POST whose answer was lost; with the nonce enforced, Discord returns the first
+    // message instead of a second one (message.mdx, Create Message: nonce ≤ 25 characters, "past few minutes").
+    nonce: `end-${meeting.id}`,
+    enforce_nonce: true,
   };
 }
