@@ -1,6 +1,7 @@
 import { Module, Provider } from '@nestjs/common';
 import { RedisConnections } from '../../platform/cache';
 import { repositoryProvider } from '../../platform/persistence';
+import { DiscordInvalidRequests } from '../../platform/metrics';
 import { Settings } from '../../platform/settings';
 import { GuildConfigModule } from '../config';
 import { MeetingsModule } from '../meetings';
@@ -81,9 +82,10 @@ const providers: Provider[] = [
   },
   {
     provide: DiscordMessages,
-    inject: [Settings, NOTIFICATION_OPTIONS],
-    useFactory: (settings: Settings, options: NotificationOptions) =>
+    inject: [Settings, NOTIFICATION_OPTIONS, DiscordInvalidRequests],
+    useFactory: (settings: Settings, options: NotificationOptions, invalid: DiscordInvalidRequests) =>
       new RestDiscordMessages({
+        watch: (rest) => invalid.watch(rest),
         apiUrl: settings.discord.apiUrl,
         token: settings.discord.token,
         requestTimeoutMs: options.requestTimeoutMs,
