@@ -96,6 +96,22 @@ describe('NotificationDeliveryService', () => {
     });
   });
 
+  it('retries a post of unknown outcome within the nonce window, so Discord can deduplicate it (issue 26 item 10)', async () => {
+    const retry = { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 600_000, jitter: 0 };
+    const { repository, discord, service } = setup(new ScriptedDiscord(), fastOptions({ retry }));
+    await repository.createIfAbsent(record({ attempts: 7 }));
+    // The 8th attempt times out: Discord may have created the message, only a retry with the same nonce within
+    // "the past few minutes" returns it instead of posting again. The ladder alone would wait 128 s.
+    discord.plan(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
+    const err = (await service.deliver('a'.repeat(24)).catch((e: unknown) => e)) as RetryJobError;
+    expect(err).toBeInstanceOf(RetryJobError);
+    expect(err.delayMs).toBeLessThanOrEqual(60_000);
+    // A refusal that surely created nothing keeps the long ladder (a 429 waits at least retry_after).
+    discord.plan(Object.assign(new Error('rate limited'), { name: 'RateLimitError', retryAfter: 120_000 }));
+    const limited = (await service.deliver('a'.repeat(24)).catch((e: unknown) => e)) as RetryJobError;
+    expect(limited.delayMs).toBeGreaterThanOrEqual(120_000);
+  });
+
   it('makes a refused message dead at once (no retry)', async () => {
     const { repository, discord, service, metrics } = setup();
     await repository.createIfAbsent(record());

@@ -3,7 +3,7 @@ import { classifyDiscordError } from './discord-rest/discord-errors';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { DiscordMessages } from './discord-rest/discord-messages';
 import { reviveNotification } from './domain/record-snapshots';
-import { retryDelayMs } from './domain/retry-policy';
+import { nonceSafeDelayMs, retryDelayMs } from './domain/retry-policy';
 import { NOTIFICATION_OPTIONS, NotificationOptions, leaseMs } from './notification.options';
 import { NotificationMetrics } from './notification.metrics';
 import { NO_CHANNEL_REASON, NO_TOKEN_REASON } from './notification.service';
@@ -120,7 +120,12 @@ export class NotificationDeliveryService {
       this.log.warn({ notificationId: id, attempts, reason: error }, 'Notification dead');
       throw new DropJobError(error);
     }
-    const delay = retryDelayMs(this.options.retry, attempts, failure.retryAfterMs);
+    const outcomeUnknown = failure.outcome === 'network_error' || failure.outcome === 'server_error';
+    const delay = nonceSafeDelayMs(
+      retryDelayMs(this.options.retry, attempts, failure.retryAfterMs),
+      outcomeUnknown,
+      failure.retryAfterMs,
+    );
     await this.repository.markFailed(id, {
       error: failure.message,
       nextAttemptAt: new Date(at.getTime() + delay),
