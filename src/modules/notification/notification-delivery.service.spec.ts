@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createCache } from 'cache-manager';
 import { ScriptedDiscord, fastOptions, testMetrics } from '../../../test/notification/support/unit-helpers';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
+import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import type { NotificationRecord } from './domain/notification.types';
 import { NotificationDeliveryService } from './notification-delivery.service';
 import { InMemoryNotificationRepository } from './persistence/memory-notification.repository';
@@ -41,9 +42,18 @@ function record(overrides: Partial<NotificationRecord> = {}): NotificationRecord
 function setup(discord = new ScriptedDiscord(), options = fastOptions()) {
   const repository = new InMemoryNotificationRepository();
   const metrics = testMetrics();
-  const channels = new ChannelResolver(discord, createCache(), options);
-  const service = new NotificationDeliveryService(repository, discord, channels, metrics, options);
-  return { repository, discord, metrics, service };
+  const cache = createCache();
+  const channels = new ChannelResolver(discord, cache, options);
+  const suspensions = new ChannelSuspensions(cache);
+  const service = new NotificationDeliveryService(
+    repository,
+    discord,
+    channels,
+    metrics,
+    options,
+    suspensions,
+  );
+  return { repository, discord, metrics, service, suspensions };
 }
 
 const http = (status: number, extra: Record<string, unknown> = {}) =>
@@ -122,6 +132,21 @@ describe('NotificationDeliveryService', () => {
       lastError: 'Discord refused the message (403 code 50001): Missing Access',
     });
     expect(await metrics.attemptsOf('dead')).toBe(1);
+  });
+
+  it('suspends a channel that answered 403: later notifications for it are skipped, not posted (issue 26 item 11)', async () => {
+    const { repository, discord, service } = setup();
+    await repository.createIfAbsent(record());
+    await repository.createIfAbsent(record({ id: 'b'.repeat(24) }));
+    discord.plan(http(403, { code: 50013, rawError: { message: 'Missing Permissions' } }));
+    await expect(service.deliver('a'.repeat(24))).rejects.toBeInstanceOf(DropJobError);
+    // No planned outcome: a second post would fail the test (ScriptedDiscord refuses unplanned calls).
+    await service.deliver('b'.repeat(24));
+    expect(discord.posts).toHaveLength(1);
+    expect(await repository.get('b'.repeat(24))).toMatchObject({
+      status: 'skipped',
+      lastError: expect.stringContaining('Channel suspended'),
+    });
   });
 
   it('gives up after the last attempt', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { classifyDiscordError } from './discord-rest/discord-errors';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
+import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { DiscordMessages } from './discord-rest/discord-messages';
 import { reviveNotification } from './domain/record-snapshots';
 import { nonceSafeDelayMs, retryDelayMs } from './domain/retry-policy';
@@ -30,6 +31,7 @@ export class NotificationDeliveryService {
     private readonly channels: ChannelResolver,
     private readonly metrics: NotificationMetrics,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
+    private readonly suspensions: ChannelSuspensions,
   ) {}
 
   /** `copy`: the job's copy of the notification, used only when this store has never heard of it. */
@@ -63,6 +65,15 @@ export class NotificationDeliveryService {
     let messageId: string;
     try {
       channelId = await this.channels.resolve(claimed.guildId, claimed.channelRef);
+      const suspended = await this.suspensions.suspension(channelId);
+      if (suspended) {
+        await this.repository.markSkipped(
+          id,
+          `Channel suspended after Discord refused a post: ${suspended}`,
+          now,
+        );
+        return;
+      }
       messageId = (
         await this.discord.postMessage(channelId, {
           content: claimed.content,
@@ -71,6 +82,11 @@ export class NotificationDeliveryService {
         })
       ).id;
     } catch (err) {
+      if (channelId && ChannelSuspensions.suspends(err)) {
+        await this.suspensions.suspend(claimed.guildId, channelId, classifyDiscordError(err).message);
+        // 10003: the channel is gone; a name may point at a new channel of that name next time.
+        if ((err as { code?: unknown }).code === 10003) await this.channels.forget(claimed.guildId);
+      }
       return this.failed(claimed.id, claimed.attempts, channelId, err);
     }
     const at = new Date();

@@ -5,6 +5,7 @@ import { DiscordInvalidRequests } from '../../platform/metrics';
 import { Settings } from '../../platform/settings';
 import { GuildConfigModule } from '../config';
 import { MeetingsModule } from '../meetings';
+import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { DiscordMessages, RestDiscordMessages } from './discord-rest/discord-messages';
 import { KalturaWebhookController } from './http/kaltura-webhook.controller';
@@ -94,6 +95,7 @@ const providers: Provider[] = [
   },
   ...notificationMetricProviders(),
   ChannelResolver,
+  ChannelSuspensions,
   NotificationService,
   NotificationDeliveryService,
   KalturaEventProcessor,
