@@ -83,6 +83,18 @@ describe('MeetingMessageUpdater', () => {
     });
   });
 
+  it.each([50001, 50013, 10003])(
+    'does not reply in a channel that refused the edit for the channel itself (%d): another 403 would follow',
+    async (code) => {
+      const { rest, updater } = setup();
+      rest.patch.mockRejectedValueOnce(
+        Object.assign(new Error('refused'), { code, status: code === 10003 ? 404 : 403 }),
+      );
+      await updater.onEnded({ meeting: ended, endedBy: 'kaltura' });
+      expect(rest.post).not.toHaveBeenCalled();
+    },
+  );
+
   it('never throws, even when the channel is gone too', async () => {
     const { rest, updater } = setup();
     rest.patch.mockRejectedValueOnce(discordError(10003));

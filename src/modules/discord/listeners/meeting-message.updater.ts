@@ -14,6 +14,12 @@ export const OLD_MESSAGE_EDITS_LIMITED = 30046;
  * Waits before each new try of an edit refused with 30046. Discord does not document the window; the message
  * says "older than 1 hour", so the ladder reaches past an hour (about 2 h in all) before it gives up.
  */
+/**
+ * Refusals about the channel, not the message (10003 Unknown Channel, 50001 Missing Access, 50013 Missing
+ * Permissions): a reply in the same channel would be refused too, and each 403 counts toward Discord's
+ * invalid-request ban, so there is no fallback post.
+ */
+const CHANNEL_REFUSALS = new Set([10003, 50001, 50013]);
 export const EDIT_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000];
 
 /**
@@ -64,6 +70,13 @@ export class MeetingMessageUpdater implements OnModuleDestroy {
         }, delay);
         timer.unref();
         this.timers.add(timer);
+        return;
+      }
+      if (code !== undefined && CHANNEL_REFUSALS.has(code)) {
+        this.log.warn(
+          { discordCode: code, meetingId: meeting.id, channelId },
+          'Discord refused the meeting message edit for its channel; not replying there either',
+        );
         return;
       }
       this.log.warn(
