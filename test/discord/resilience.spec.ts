@@ -86,14 +86,7 @@ describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () =>
     const { meeting, messageId } = await startMeeting(t, 'Old message');
     const path = new RegExp(`^/channels/\\d+/messages/${messageId}$`);
     // As Discord documents it: a limit that passes, not a permanent refusal.
-    t.discord.failRoute({
-      method: 'PATCH',
-      path,
-      status: 400,
-      code: 30046,
-      message: 'Maximum number of edits to messages older than 1 hour reached. Try again later.',
-      times: 1,
-    });
+    t.discord.limitOldMessageEditsNext({ path });
     try {
       await settled(
         t.discord.sendSlashCommand({

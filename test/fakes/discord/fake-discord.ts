@@ -273,6 +273,27 @@ export class FakeDiscord {
     this.rest.faults.add({ kind: 'status', status, body: { message, code } }, matcher, times);
   }
 
+  /**
+   * 30046 as Discord documents it (opcodes-and-status-codes: "Maximum number of edits to messages older than 1 hour
+   * reached. Try again later."): a limit that passes, so it answers the next `times` matching PATCHes (default 1),
+   * then edits go through again.
+   */
+  limitOldMessageEditsNext(options: Omit<RequestMatcher, 'method'> & { times?: number } = {}): void {
+    const { times = 1, ...matcher } = options;
+    this.rest.faults.add(
+      {
+        kind: 'status',
+        status: 400,
+        body: {
+          message: 'Maximum number of edits to messages older than 1 hour reached. Try again later.',
+          code: 30046,
+        },
+      },
+      { ...matcher, method: 'PATCH' },
+      times,
+    );
+  }
+
   /** The next `times` matching requests never get an answer (until `stop()`); the client's timeout applies. */
   hangNext(options: RequestMatcher & { times?: number } = {}): void {
     const { times = 1, ...matcher } = options;
