@@ -23,6 +23,7 @@ import type {
   SlashCommandInput,
 } from './types';
 import type { Probe } from './waiters';
+import { invalidRequestCount } from './invalid-requests';
 
 /** A gateway session as tests see it. */
 export interface GatewaySessionInfo {
@@ -177,6 +178,11 @@ export class FakeDiscord {
   }
 
   /** REST calls matching a predicate. */
+  /** Calls Discord would count toward its invalid-request limit (401/403/429 not shared) in the last 10 min. */
+  invalidRequests(now = Date.now()): number {
+    return invalidRequestCount(this.calls, now);
+  }
+
   findCalls(predicate: (call: RecordedCall) => boolean): RecordedCall[] {
     return this.state.calls.filter(predicate);
   }

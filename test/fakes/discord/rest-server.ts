@@ -110,6 +110,7 @@ export class RestServer {
       call.fault = fault.kind;
       switch (fault.kind) {
         case 'rateLimit':
+          call.rateLimitScope = fault.global ? 'global' : fault.scope;
           return this.finish(res, call, rateLimitResponse(fault, method, path));
         case 'status':
           return this.finish(res, call, { status: fault.status, body: fault.body, headers: fault.headers });

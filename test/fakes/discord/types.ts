@@ -138,6 +138,8 @@ export interface RecordedCall {
   responseBody: unknown;
   /** `hold` fault only: the status withheld. */
   heldStatus?: number;
+  /** For an injected 429: its `X-RateLimit-Scope` (a `shared` 429 is not an invalid request). */
+  rateLimitScope?: 'user' | 'global' | 'shared';
 }
 
 /** The kinds of injected REST faults. */
