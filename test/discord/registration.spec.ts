@@ -39,6 +39,8 @@ describe('command registration', () => {
         expect(command.options).toEqual([
           expect.objectContaining({ name: 'meeting-id', type: 3, required: true, autocomplete: true }),
         ]);
+        // docs/commands.md: typing the exact title works, and a title may be 100 characters (issue 26 item 13).
+        expect(command.options?.[0]).toMatchObject({ min_length: 1, max_length: 100 });
       }
       expect(t.discord.commands().find((c) => c.name === 'kaltura-list')!.options ?? []).toEqual([]);
     });
@@ -46,6 +48,18 @@ describe('command registration', () => {
     it('makes the commands guild-only', () => {
       for (const name of MEETING_COMMANDS) {
         expect(t.discord.commands().find((c) => c.name === name)).toMatchObject({ contexts: [0] });
+      }
+    });
+
+    it('shows the config commands to Manage Server by default; meeting commands to everyone (issue 26 item 12)', () => {
+      for (const name of ['kaltura-config-view', 'kaltura-config-update', 'kaltura-config-reset']) {
+        const command = t.discord.commands().find((c) => c.name === name);
+        expect(command).toMatchObject({ default_member_permissions: String(1 << 5) });
+      }
+      for (const name of MEETING_COMMANDS) {
+        expect(
+          t.discord.commands().find((c) => c.name === name)?.default_member_permissions ?? null,
+        ).toBeNull();
       }
     });
 

@@ -1,4 +1,8 @@
 import request from 'supertest';
+import {
+  EDIT_RETRY_DELAYS_MS,
+  MeetingMessageUpdater,
+} from '../../src/modules/discord/listeners/meeting-message.updater';
 import { MeetingsService } from '../../src/modules/meetings';
 import { bootFullApp, originalContent, settled, world, type FullApp } from '../support/full-app';
 
@@ -76,14 +80,46 @@ describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () =>
     expect(t.logs.text).toContain('Discord gateway shard resumed');
   });
 
-  it('replies in the channel when Discord refuses to edit an old meeting message (30046)', async () => {
+  it('edits an old meeting message again later when Discord answers 30046 ("try again later")', async () => {
+    const updater = t.app.get(MeetingMessageUpdater);
+    updater.retryDelaysMs = [50];
     const { meeting, messageId } = await startMeeting(t, 'Old message');
+    const path = new RegExp(`^/channels/\\d+/messages/${messageId}$`);
+    // As Discord documents it: a limit that passes, not a permanent refusal.
+    t.discord.limitOldMessageEditsNext({ path });
+    try {
+      await settled(
+        t.discord.sendSlashCommand({
+          ...at,
+          userId: world.host,
+          name: 'kaltura-end',
+          options: { 'meeting-id': meeting.id },
+        }),
+      );
+      await t.discord.waitForCall((c) => c.method === 'PATCH' && path.test(c.path) && c.status === 200, 5000);
+      expect(t.discord.message(messageId)?.message.components).toEqual([]);
+      expect(t.discord.message(messageId)?.message.embeds[0].fields).toContainEqual(
+        expect.objectContaining({ name: 'Status', value: '⚪ Ended' }),
+      );
+      expect(
+        t.discord.findCalls(
+          (c) => c.route === 'POST /channels/:channel/messages' && JSON.stringify(c.body).includes(messageId),
+        ),
+      ).toEqual([]);
+    } finally {
+      t.discord.clearFaults();
+      updater.retryDelaysMs = EDIT_RETRY_DELAYS_MS;
+    }
+  });
+
+  it('replies in the channel (with an enforced nonce) when the meeting message is gone (10008)', async () => {
+    const { meeting, messageId } = await startMeeting(t, 'Deleted message');
     t.discord.failRoute({
       method: 'PATCH',
       path: new RegExp(`^/channels/\\d+/messages/${messageId}$`),
-      status: 400,
-      code: 30046,
-      message: 'Maximum number of edits to messages older than 1 hour reached. Try again later.',
+      status: 404,
+      code: 10008,
+      message: 'Unknown Message',
     });
     try {
       await settled(
@@ -102,9 +138,11 @@ describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () =>
         5000,
       );
       expect(reply.body).toMatchObject({
-        content: expect.stringMatching(/^\*\*Old message\*\* has ended after \d+ s\.$/),
+        content: expect.stringMatching(/^\*\*Deleted message\*\* has ended after \d+ s\.$/),
         message_reference: { message_id: messageId, fail_if_not_exists: false },
         allowed_mentions: { parse: [] },
+        nonce: `end-${meeting.id}`,
+        enforce_nonce: true,
       });
     } finally {
       t.discord.clearFaults();

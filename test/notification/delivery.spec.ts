@@ -19,6 +19,7 @@ const guildId = snowflakeForShard(0, 1);
 const general = fakeSnowflake();
 const meetingsChannel = fakeSnowflake();
 const locked = fakeSnowflake();
+const forbidden = fakeSnowflake();
 const adminRole = fakeSnowflake();
 const alice = fakeSnowflake();
 const POSTS = /^\/channels\/\d+\/messages$/;
@@ -38,6 +39,7 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
             { id: general, name: 'general' },
             { id: meetingsChannel, name: 'Meetings' },
             { id: locked, name: 'locked' },
+            { id: forbidden, name: 'forbidden' },
           ],
           roles: [{ id: adminRole, name: 'Admins' }],
           members: [{ userId: alice, username: 'alice', roles: [adminRole] }],
@@ -176,6 +178,35 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
     });
     expect(dead.lastError).toBe('Discord refused the message (403 code 50001): Missing Access');
     expect(fake.findCalls((c) => c.path === `/channels/${locked}/messages`)).toHaveLength(1);
+  });
+
+  it('suspends a channel that answered 403: the next notifications to it are skipped, no more 403s (issue 26 item 11)', async () => {
+    fake.failRoute({
+      method: 'POST',
+      path: new RegExp(`^/channels/${forbidden}/messages$`),
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
+    const before = fake.invalidRequests();
+    const meetings: Array<{ id: string }> = [];
+    for (const title of ['Forbidden 1', 'Forbidden 2', 'Forbidden 3']) {
+      const meeting = await start(title, forbidden);
+      meetings.push(meeting);
+      await eventually(async () => {
+        const { items } = await apiList();
+        const item = items.find((i: { meetingId: string; status: string }) => i.meetingId === meeting.id);
+        return item && item.status !== 'pending' && item.status !== 'failed' && item;
+      });
+    }
+    expect(fake.findCalls((c) => c.path === `/channels/${forbidden}/messages`)).toHaveLength(1);
+    expect(fake.invalidRequests() - before).toBe(1);
+    const { items } = await apiList('?status=skipped');
+    const skipped = items.filter((i: { meetingId: string }) =>
+      meetings.slice(1).some((m) => m.id === i.meetingId),
+    );
+    expect(skipped).toHaveLength(2);
+    expect(skipped[0].lastError).toMatch(/^Channel suspended after Discord refused a post/);
   });
 
   describe('template injection stays inert', () => {

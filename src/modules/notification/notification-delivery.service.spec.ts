@@ -3,6 +3,7 @@ import { createCache } from 'cache-manager';
 import { ScriptedDiscord, fastOptions, testMetrics } from '../../../test/notification/support/unit-helpers';
 import { ChannelAccess, type ChannelVerdict } from '../channels';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
+import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import type { NotificationRecord } from './domain/notification.types';
 import { NotificationDeliveryService } from './notification-delivery.service';
 import { InMemoryNotificationRepository } from './persistence/memory-notification.repository';
@@ -62,10 +63,20 @@ class StubChannelAccess extends ChannelAccess {
 function setup(discord = new ScriptedDiscord(), options = fastOptions()) {
   const repository = new InMemoryNotificationRepository();
   const metrics = testMetrics();
-  const channels = new ChannelResolver(discord, createCache(), options);
+  const cache = createCache();
+  const channels = new ChannelResolver(discord, cache, options);
   const access = new StubChannelAccess();
-  const service = new NotificationDeliveryService(repository, discord, channels, metrics, options, access);
-  return { repository, discord, metrics, service, access };
+  const suspensions = new ChannelSuspensions(cache);
+  const service = new NotificationDeliveryService(
+    repository,
+    discord,
+    channels,
+    metrics,
+    options,
+    access,
+    suspensions,
+  );
+  return { repository, discord, metrics, service, access, suspensions };
 }
 
 const http = (status: number, extra: Record<string, unknown> = {}) =>
@@ -137,6 +148,22 @@ describe('NotificationDeliveryService', () => {
     });
   });
 
+  it('retries a post of unknown outcome within the nonce window, so Discord can deduplicate it (issue 26 item 10)', async () => {
+    const retry = { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 600_000, jitter: 0 };
+    const { repository, discord, service } = setup(new ScriptedDiscord(), fastOptions({ retry }));
+    await repository.createIfAbsent(record({ attempts: 7 }));
+    // The 8th attempt times out: Discord may have created the message, only a retry with the same nonce within
+    // "the past few minutes" returns it instead of posting again. The ladder alone would wait 128 s.
+    discord.plan(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
+    const err = (await service.deliver('a'.repeat(24)).catch((e: unknown) => e)) as RetryJobError;
+    expect(err).toBeInstanceOf(RetryJobError);
+    expect(err.delayMs).toBeLessThanOrEqual(60_000);
+    // A refusal that surely created nothing keeps the long ladder (a 429 waits at least retry_after).
+    discord.plan(Object.assign(new Error('rate limited'), { name: 'RateLimitError', retryAfter: 120_000 }));
+    const limited = (await service.deliver('a'.repeat(24)).catch((e: unknown) => e)) as RetryJobError;
+    expect(limited.delayMs).toBeGreaterThanOrEqual(120_000);
+  });
+
   it('makes a refused message dead at once (no retry)', async () => {
     const { repository, discord, service, metrics } = setup();
     await repository.createIfAbsent(record());
@@ -147,6 +174,21 @@ describe('NotificationDeliveryService', () => {
       lastError: 'Discord refused the message (403 code 50001): Missing Access',
     });
     expect(await metrics.attemptsOf('dead')).toBe(1);
+  });
+
+  it('suspends a channel that answered 403: later notifications for it are skipped, not posted (issue 26 item 11)', async () => {
+    const { repository, discord, service } = setup();
+    await repository.createIfAbsent(record());
+    await repository.createIfAbsent(record({ id: 'b'.repeat(24) }));
+    discord.plan(http(403, { code: 50013, rawError: { message: 'Missing Permissions' } }));
+    await expect(service.deliver('a'.repeat(24))).rejects.toBeInstanceOf(DropJobError);
+    // No planned outcome: a second post would fail the test (ScriptedDiscord refuses unplanned calls).
+    await service.deliver('b'.repeat(24));
+    expect(discord.posts).toHaveLength(1);
+    expect(await repository.get('b'.repeat(24))).toMatchObject({
+      status: 'skipped',
+      lastError: expect.stringContaining('Channel suspended'),
+    });
   });
 
   it('gives up after the last attempt', async () => {

@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChannelAccess } from '../channels';
 import { classifyDiscordError } from './discord-rest/discord-errors';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
+import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { DiscordMessages } from './discord-rest/discord-messages';
 import { reviveNotification } from './domain/record-snapshots';
-import { retryDelayMs } from './domain/retry-policy';
+import { nonceSafeDelayMs, retryDelayMs } from './domain/retry-policy';
 import { NOTIFICATION_OPTIONS, NotificationOptions, leaseMs } from './notification.options';
 import { NotificationMetrics } from './notification.metrics';
 import { NO_CHANNEL_REASON, NO_TOKEN_REASON } from './notification.service';
@@ -32,6 +33,7 @@ export class NotificationDeliveryService {
     private readonly metrics: NotificationMetrics,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
     private readonly access: ChannelAccess,
+    private readonly suspensions: ChannelSuspensions,
   ) {}
 
   /** `copy`: the job's copy of the notification, used only when this store has never heard of it. */
@@ -65,6 +67,15 @@ export class NotificationDeliveryService {
     let messageId: string;
     try {
       channelId = await this.channels.resolve(claimed.guildId, claimed.channelRef);
+      const suspended = await this.suspensions.suspension(channelId);
+      if (suspended) {
+        await this.repository.markSkipped(
+          id,
+          `Channel suspended after Discord refused a post: ${suspended}`,
+          now,
+        );
+        return;
+      }
       // Checked again here, whatever was checked when the channel was configured: a stored value may predate the
       // check, or the channel may have moved, changed type or lost the bot's permissions since.
       const verdict = await this.access.check(claimed.guildId, channelId);
@@ -86,9 +97,13 @@ export class NotificationDeliveryService {
         })
       ).id;
     } catch (err) {
-      // Discord refused the channel itself: what is cached about it is stale.
-      const status = (err as { status?: unknown })?.status;
-      if (channelId && (status === 403 || status === 404)) this.access.forget(channelId);
+      if (channelId && ChannelSuspensions.suspends(err)) {
+        await this.suspensions.suspend(claimed.guildId, channelId, classifyDiscordError(err).message);
+        // Discord refused the channel itself: what is cached about it is stale.
+        this.access.forget(channelId);
+        // 10003: the channel is gone; a name may point at a new channel of that name next time.
+        if ((err as { code?: unknown }).code === 10003) await this.channels.forget(claimed.guildId);
+      }
       return this.failed(claimed.id, claimed.attempts, channelId, err);
     }
     const at = new Date();
@@ -138,7 +153,12 @@ export class NotificationDeliveryService {
       this.log.warn({ notificationId: id, attempts, reason: error }, 'Notification dead');
       throw new DropJobError(error);
     }
-    const delay = retryDelayMs(this.options.retry, attempts, failure.retryAfterMs);
+    const outcomeUnknown = failure.outcome === 'network_error' || failure.outcome === 'server_error';
+    const delay = nonceSafeDelayMs(
+      retryDelayMs(this.options.retry, attempts, failure.retryAfterMs),
+      outcomeUnknown,
+      failure.retryAfterMs,
+    );
     await this.repository.markFailed(id, {
       error: failure.message,
       nextAttemptAt: new Date(at.getTime() + delay),

@@ -2,9 +2,11 @@ import { ChannelsModule } from '../channels';
 import { Module, Provider } from '@nestjs/common';
 import { RedisConnections } from '../../platform/cache';
 import { repositoryProvider } from '../../platform/persistence';
+import { DiscordInvalidRequests } from '../../platform/metrics';
 import { Settings } from '../../platform/settings';
 import { GuildConfigModule } from '../config';
 import { MeetingsModule } from '../meetings';
+import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { DiscordMessages, RestDiscordMessages } from './discord-rest/discord-messages';
 import { KalturaEventProcessor } from './kaltura-event.processor';
@@ -80,9 +82,10 @@ const providers: Provider[] = [
   },
   {
     provide: DiscordMessages,
-    inject: [Settings, NOTIFICATION_OPTIONS],
-    useFactory: (settings: Settings, options: NotificationOptions) =>
+    inject: [Settings, NOTIFICATION_OPTIONS, DiscordInvalidRequests],
+    useFactory: (settings: Settings, options: NotificationOptions, invalid: DiscordInvalidRequests) =>
       new RestDiscordMessages({
+        watch: (rest) => invalid.watch(rest),
         apiUrl: settings.discord.apiUrl,
         token: settings.discord.token,
         requestTimeoutMs: options.requestTimeoutMs,
@@ -91,6 +94,7 @@ const providers: Provider[] = [
   },
   ...notificationMetricProviders(),
   ChannelResolver,
+  ChannelSuspensions,
   NotificationService,
   NotificationDeliveryService,
   KalturaEventProcessor,

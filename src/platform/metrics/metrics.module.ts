@@ -8,6 +8,7 @@ import {
 } from '@willsoto/nestjs-prometheus';
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, register } from 'prom-client';
+import { DiscordInvalidRequests, discordInvalidRequestsProvider } from './discord-invalid-requests';
 
 export const HTTP_DURATION = 'kd_http_request_duration_seconds';
 
@@ -61,7 +62,9 @@ export class HttpMetricsMiddleware {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
     }),
     HttpMetricsMiddleware,
+    discordInvalidRequestsProvider,
+    DiscordInvalidRequests,
   ],
-  exports: [PrometheusModule, HttpMetricsMiddleware],
+  exports: [PrometheusModule, HttpMetricsMiddleware, DiscordInvalidRequests],
 })
 export class MetricsModule {}

@@ -27,6 +27,7 @@ import type {
   SlashCommandInput,
 } from './types';
 import type { Probe } from './waiters';
+import { invalidRequestCount } from './invalid-requests';
 
 /** A gateway session as tests see it. */
 export interface GatewaySessionInfo {
@@ -211,6 +212,11 @@ export class FakeDiscord {
   }
 
   /** REST calls matching a predicate. */
+  /** Calls Discord would count toward its invalid-request limit (401/403/429 not shared) in the last 10 min. */
+  invalidRequests(now = Date.now()): number {
+    return invalidRequestCount(this.calls, now);
+  }
+
   findCalls(predicate: (call: RecordedCall) => boolean): RecordedCall[] {
     return this.state.calls.filter(predicate);
   }
@@ -307,6 +313,27 @@ export class FakeDiscord {
     this.rest.faults.add({ kind: 'status', status, body: { message, code } }, matcher, times);
   }
 
+  /**
+   * 30046 as Discord documents it (opcodes-and-status-codes: "Maximum number of edits to messages older than 1 hour
+   * reached. Try again later."): a limit that passes, so it answers the next `times` matching PATCHes (default 1),
+   * then edits go through again.
+   */
+  limitOldMessageEditsNext(options: Omit<RequestMatcher, 'method'> & { times?: number } = {}): void {
+    const { times = 1, ...matcher } = options;
+    this.rest.faults.add(
+      {
+        kind: 'status',
+        status: 400,
+        body: {
+          message: 'Maximum number of edits to messages older than 1 hour reached. Try again later.',
+          code: 30046,
+        },
+      },
+      { ...matcher, method: 'PATCH' },
+      times,
+    );
+  }
+
   /** The next `times` matching requests never get an answer (until `stop()`); the client's timeout applies. */
   hangNext(options: RequestMatcher & { times?: number } = {}): void {
     const { times = 1, ...matcher } = options;
@@ -321,6 +348,16 @@ export class FakeDiscord {
   holdResponseNext(options: RequestMatcher & { times?: number } = {}): void {
     const { times = 1, ...matcher } = options;
     this.rest.faults.add({ kind: 'hold' }, matcher, times);
+  }
+
+  /**
+   * The next `times` matching requests are carried out, then answered with `status` (default 502): the client
+   * sees a 5xx, which @discordjs/rest retries (also inside jest: it is a status, not a network error). A retried
+   * interaction callback then gets 40060, as from Discord. The call shows `fault: 'lostAnswer'`, `heldStatus`.
+   */
+  loseAnswerNext(options: RequestMatcher & { times?: number; status?: number } = {}): void {
+    const { times = 1, status = 502, ...matcher } = options;
+    this.rest.faults.add({ kind: 'lostAnswer', status }, matcher, times);
   }
 
   /** The next `times` matching requests get their TCP connection reset (ECONNRESET) without an answer. */

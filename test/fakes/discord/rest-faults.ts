@@ -8,7 +8,9 @@ export type RestFault =
   | { kind: 'status'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'hang' }
   | { kind: 'drop' }
-  | { kind: 'hold' };
+  | { kind: 'hold' }
+  /** Carried out, then answered with an error (a 5xx after the work, as when a proxy loses Discord's answer). */
+  | { kind: 'lostAnswer'; status: number };
 
 interface FaultRule {
   fault: RestFault;

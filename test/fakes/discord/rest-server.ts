@@ -110,6 +110,7 @@ export class RestServer {
       call.fault = fault.kind;
       switch (fault.kind) {
         case 'rateLimit':
+          call.rateLimitScope = fault.global ? 'global' : fault.scope;
           return this.finish(res, call, rateLimitResponse(fault, method, path));
         case 'status':
           return this.finish(res, call, { status: fault.status, body: fault.body, headers: fault.headers });
@@ -129,6 +130,14 @@ export class RestServer {
           this.hanging.add(res);
           res.on('close', () => this.hanging.delete(res));
           return this.state.waiters.notify();
+        }
+        case 'lostAnswer': {
+          const done = this.route(method, path, call, body, files, req);
+          call.heldStatus = done.status;
+          return this.finish(res, call, {
+            status: fault.status,
+            body: { message: `${fault.status}: Bad Gateway`, code: 0 },
+          });
         }
       }
     }

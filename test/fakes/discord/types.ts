@@ -153,10 +153,12 @@ export interface RecordedCall {
   responseBody: unknown;
   /** `hold` fault only: the status withheld. */
   heldStatus?: number;
+  /** For an injected 429: its `X-RateLimit-Scope` (a `shared` 429 is not an invalid request). */
+  rateLimitScope?: 'user' | 'global' | 'shared';
 }
 
 /** The kinds of injected REST faults. */
-export type RestFaultKind = 'rateLimit' | 'status' | 'hang' | 'drop' | 'hold';
+export type RestFaultKind = 'rateLimit' | 'status' | 'hang' | 'drop' | 'hold' | 'lostAnswer';
 
 /** Selects requests for a fault: every criterion given must match. */
 export interface RequestMatcher {

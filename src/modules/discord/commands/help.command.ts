@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ApplicationIntegrationType, InteractionContextType, MessageFlags } from 'discord.js';
+import { ApplicationIntegrationType, InteractionContextType } from 'discord.js';
 import { CommandsService, Context, SlashCommand, type SlashCommandContext } from 'necord';
 import { DiscordMetrics } from '../discord.metrics';
 import { CommandAccessService } from '../interaction/command-access.service';
 import { CommandVersion, commandVersionOf } from '../interaction/command-version.decorator';
 import { helpReply, type HelpEntry } from '../messages/help-reply';
+import { deferEphemeral } from '../interaction/acknowledge';
 
 /** `/kaltura-help`: every command the bot registered (config commands included), with versions. */
 @Injectable()
@@ -23,7 +24,7 @@ export class HelpCommand {
     integrationTypes: [ApplicationIntegrationType.GuildInstall],
   })
   async help(@Context() [interaction]: SlashCommandContext): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     await this.access.authorize(interaction, 'kaltura-help');
     await interaction.editReply(helpReply(this.entries()));
     this.metrics.interaction('command', 'kaltura-help', 'ok');

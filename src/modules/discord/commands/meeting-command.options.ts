@@ -39,7 +39,9 @@ export class MeetingIdOptions {
     description: 'The meeting (start typing its title)',
     required: true,
     autocomplete: true,
-    max_length: 32,
+    // Users may type the exact title instead of picking a suggestion (docs/commands.md): room for any title.
+    min_length: 1,
+    max_length: MEETING_LIMITS.titleMax,
   })
   meetingId!: string;
 }

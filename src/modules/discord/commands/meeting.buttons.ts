@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { MessageFlags } from 'discord.js';
 import { Button, ComponentParam, Context, type ButtonContext } from 'necord';
 import { Settings } from '../../../platform/settings';
 import { MeetingsService } from '../../meetings';
@@ -8,6 +7,7 @@ import { answerEphemeral } from '../interaction/answer';
 import { CommandAccessService } from '../interaction/command-access.service';
 import { END_BUTTON, JOIN_BUTTON } from '../messages/meeting-message';
 import { absoluteJoinUrl, endedReply, joinLinkReply } from '../messages/replies';
+import { deferEphemeral } from '../interaction/acknowledge';
 
 /**
  * The meeting message's buttons. They follow the permissions of the commands they stand for (`kaltura-join`,
@@ -35,7 +35,7 @@ export class MeetingButtons {
   /** Ends the meeting; the `meeting.ended` listener edits the meeting message (same path as every other end). */
   @Button(`${END_BUTTON}/:id`)
   async end(@Context() [interaction]: ButtonContext, @ComponentParam('id') id: string): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const actor = await this.access.authorize(interaction, 'kaltura-end');
     await interaction.editReply(endedReply(await this.meetings.end(actor.facts.guildId, id, actor)));
     this.metrics.interaction('button', END_BUTTON, 'ok');

@@ -18,6 +18,7 @@ import { NO_MENTIONS, meetingMessage } from '../messages/meeting-message';
 import { absoluteJoinUrl, endedReply, joinLinkReply, listReply } from '../messages/replies';
 import { MeetingIdOptions, StartMeetingOptions } from './meeting-command.options';
 import { MeetingLookup } from './meeting-lookup.service';
+import { deferEphemeral } from '../interaction/acknowledge';
 
 /** Guild-only, installed to servers: these commands make no sense in DMs. */
 const IN_GUILDS = {
@@ -53,7 +54,7 @@ export class MeetingCommands {
     @Context() [interaction]: SlashCommandContext,
     @Options() options: StartMeetingOptions,
   ): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const host = await this.access.authorize(interaction, 'kaltura-start');
     const { meeting, reused } = await this.meetings.start({
       guildId: host.facts.guildId,
@@ -98,7 +99,7 @@ export class MeetingCommands {
     ...IN_GUILDS,
   })
   async list(@Context() [interaction]: SlashCommandContext): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const member = await this.access.authorize(interaction, 'kaltura-list');
     await interaction.editReply(listReply(await this.meetings.list(member.facts.guildId, member)));
     this.metrics.interaction('command', 'kaltura-list', 'ok');
@@ -111,7 +112,7 @@ export class MeetingCommands {
     @Options() options: MeetingIdOptions,
   ): Promise<void> {
     if (interaction.isAutocomplete()) return this.lookup.suggest(interaction, 'kaltura-end');
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const actor = await this.access.authorize(interaction, 'kaltura-end');
     const id = await this.lookup.resolve(actor.facts.guildId, options.meetingId);
     await interaction.editReply(endedReply(await this.meetings.end(actor.facts.guildId, id, actor)));

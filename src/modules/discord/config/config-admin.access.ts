@@ -16,8 +16,8 @@ export class ConfigAdminOnlyError extends ForbiddenError {
 
 /**
  * The config commands are for admins only: Administrator or Manage Server permission, or a Discord role the
- * guild maps to `admin` (via the auth module's role mapping). Checked in code: `default_member_permissions`
- * would hide the commands from mapped admins, and guild admins can change it anyway.
+ * guild maps to `admin` (via the auth module's role mapping). Checked in code: the commands' default
+ * `default_member_permissions` (Manage Server) only decides who sees them, and guild admins can change it.
  */
 @Injectable()
 export class ConfigAdminAccess {

@@ -1,4 +1,5 @@
 import { EmbedBuilder } from 'discord.js';
+import { cutForDiscord } from '../../../platform/text';
 import type { ConfigChange, ConfigChangeResult, ConfigProblem, ConfigView, JsonValue } from '../../config';
 
 /** Discord limits: embed description, all embeds of a message together, embeds per message. */
@@ -19,7 +20,7 @@ export function showValue(value: JsonValue | undefined): string {
         ? value
         : JSON.stringify(value);
   const flat = text.replace(/\r?\n/g, '⏎').replace(/`/g, "'");
-  return `\`${flat.length > VALUE_SHOWN ? `${flat.slice(0, VALUE_SHOWN - 1)}…` : flat}\``;
+  return `\`${cutForDiscord(flat, VALUE_SHOWN)}\``;
 }
 
 /** Keeps whole lines within `budget` characters, saying how many were left out. */
@@ -52,7 +53,7 @@ export function viewReply(view: ConfigView) {
   const embeds: EmbedBuilder[] = [];
   let budget = EMBEDS_TOTAL_MAX;
   for (const p of view.problems) {
-    const text = problemText(p).slice(0, 1000);
+    const text = cutForDiscord(problemText(p), 1000);
     embeds.push(
       new EmbedBuilder().setColor(COLOR.problem).setTitle('⚠️ Configuration problem').setDescription(text),
     );
@@ -91,6 +92,9 @@ function changeLines(changes: ConfigChange[]): string[] {
   return lines;
 }
 
+/** Discord's limit on message content. */
+const CONTENT_MAX = 2000;
+
 /**
  * `/kaltura-config-update`: what changed, old → new (or that nothing had to). "Updated" only when something
  * was stored and an effective value changed.
@@ -103,7 +107,7 @@ export function updateReply(key: string, result: ConfigChangeResult) {
           ...changeLines(result.changes),
         ].join('\n')
       : `\`${key}\` already has that value: nothing changed.`;
-  return { content, embeds: [], allowedMentions: NO_MENTIONS };
+  return { content: cutForDiscord(content, CONTENT_MAX), embeds: [], allowedMentions: NO_MENTIONS };
 }
 
 /** `/kaltura-config-reset`. */
@@ -115,7 +119,7 @@ export function resetReply(section: string, result: ConfigChangeResult) {
         ...changeLines(result.changes),
       ].join('\n')
     : `${what} already on the defaults: nothing changed.`;
-  return { content, embeds: [], allowedMentions: NO_MENTIONS };
+  return { content: cutForDiscord(content, CONTENT_MAX), embeds: [], allowedMentions: NO_MENTIONS };
 }
 
 /** `/kaltura-config-reset` without `confirm: True`. */

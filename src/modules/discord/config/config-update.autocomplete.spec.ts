@@ -56,6 +56,22 @@ describe('autocomplete of /kaltura-config-update', () => {
     ]);
   });
 
+  it('keeps every choice name and value within 100 when a role is mapped by a long name (issue 26 item 7)', async () => {
+    const long = 'R'.repeat(95);
+    await f.config.update(
+      GUILD,
+      { roles: { mapping: { [long]: 'moderator' } } },
+      { kind: 'system', id: 'test' },
+    );
+    const choices = await ask(manager, { section: 'roles', key: '' }, 'key');
+    expect(choices.length).toBeGreaterThan(0);
+    for (const c of choices) {
+      expect(c.name.length).toBeLessThanOrEqual(100);
+      expect(c.value.length).toBeLessThanOrEqual(100);
+    }
+    expect(choices.map((c) => c.value)).toContain('mapping.Helpers');
+  });
+
   it('suggests values that fit the chosen key, the current one marked', async () => {
     const choices = await ask(manager, { section: 'notifications', key: 'enabled', value: '' }, 'value');
     expect(choices).toEqual([

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
 import { AutocompleteInterceptor } from 'necord';
+import { cutForDiscord, fitsDiscordLimit } from '../../../platform/text';
 import {
   CONFIG_SECTIONS,
   GuildConfigService,
@@ -18,7 +19,8 @@ import { GuildDirectory, guildDirectory, normalizeKey } from './config-value.par
 
 /** Discord shows at most 25 choices; names and values are at most 100 characters. */
 const MAX_CHOICES = 25;
-const cut = (s: string) => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
+const MAX_CHOICE_LENGTH = 100;
+const cut = (s: string) => cutForDiscord(s, MAX_CHOICE_LENGTH);
 type Choice = ApplicationCommandOptionChoiceData<string>;
 
 const matches = (typed: string, ...texts: string[]) =>
@@ -31,10 +33,11 @@ export function keyChoices(
   typed: string,
   dir: GuildDirectory,
 ): Choice[] {
-  const known = sectionKeys(section, config).map((k) => ({
-    name: cut(`${k.key} — ${k.description}`),
-    value: k.key,
-  }));
+  // One value over 100 makes Discord refuse the whole list (50035), so a key that long (a role mapped by a
+  // name of 92+ characters) is left out; the admin can still type it (the option takes 120).
+  const known = sectionKeys(section, config)
+    .filter((k) => fitsDiscordLimit(k.key, MAX_CHOICE_LENGTH))
+    .map((k) => ({ name: cut(`${k.key} — ${k.description}`), value: k.key }));
   if (section === 'roles') {
     const mapped = new Set(Object.keys(config.roles.mapping));
     for (const role of dir.roles) {
@@ -79,7 +82,7 @@ export function valueChoices(
         { name: '@everyone', value: '@everyone' },
         ...dir.roles.map((r) => ({ name: cut(`@${r.name}`), value: r.id })),
       ];
-      if (Array.isArray(current) && current.join(', ').length <= 100) {
+      if (Array.isArray(current) && fitsDiscordLimit(current.join(', '), MAX_CHOICE_LENGTH)) {
         choices.unshift({ name: cut(`${current.join(', ')} (current)`), value: current.join(', ') });
       }
       break;
@@ -88,7 +91,7 @@ export function valueChoices(
       break;
     case 'template':
       choices =
-        typeof current === 'string' && current.length <= 100
+        typeof current === 'string' && fitsDiscordLimit(current, MAX_CHOICE_LENGTH)
           ? [{ name: cut(`${current} (current)`), value: current }]
           : [];
       break;

@@ -2,12 +2,13 @@ import { Injectable, UseInterceptors } from '@nestjs/common';
 import {
   ApplicationIntegrationType,
   InteractionContextType,
-  MessageFlags,
+  PermissionFlagsBits,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import { Context, Options, SlashCommand, type SlashCommandContext } from 'necord';
 import { ValidationFailedError } from '../../../platform/errors';
+import { cutForDiscord } from '../../../platform/text';
 import { CONFIG_SECTIONS, GuildConfigService, patchFor, resolveKey, sectionKeys } from '../../config';
 import { DiscordMetrics } from '../discord.metrics';
 import { CommandVersion } from '../interaction/command-version.decorator';
@@ -16,6 +17,7 @@ import { ConfigResetOptions, ConfigUpdateOptions, ConfigViewOptions } from './co
 import { resetNotConfirmedReply, resetReply, updateReply, viewReply } from './config-replies';
 import { ConfigUpdateAutocomplete } from './config-update.autocomplete';
 import { normalizeKey, parseConfigValue } from './config-value.parser';
+import { deferEphemeral } from '../interaction/acknowledge';
 
 /** Command names (fixed by ARCHITECTURE.md). */
 export const CONFIG_COMMANDS = {
@@ -27,6 +29,10 @@ export const CONFIG_COMMANDS = {
 const IN_GUILDS = {
   contexts: [InteractionContextType.Guild],
   integrationTypes: [ApplicationIntegrationType.GuildInstall],
+  // Shown by default to members with Manage Server only (application-commands.mdx, default_member_permissions);
+  // guild admins can grant more in Server Settings → Integrations. The check in code (ConfigAdminAccess) stays:
+  // this is a display default that guilds can change, not a security boundary.
+  defaultMemberPermissions: PermissionFlagsBits.ManageGuild,
 };
 
 /**
@@ -52,7 +58,7 @@ export class ConfigCommands {
     @Context() [interaction]: SlashCommandContext,
     @Options() options: ConfigViewOptions,
   ): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const admin = await this.admins.authorize(interaction, CONFIG_COMMANDS.view);
     await interaction.editReply(
       viewReply(await this.config.view(admin.facts.guildId, options.section ?? null)),
@@ -72,7 +78,7 @@ export class ConfigCommands {
     @Options() options: ConfigUpdateOptions,
   ): Promise<void> {
     if (interaction.isAutocomplete()) return; // answered by ConfigUpdateAutocomplete
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const admin = await this.admins.authorize(interaction, CONFIG_COMMANDS.update);
     if (!(CONFIG_SECTIONS as readonly string[]).includes(options.section)) {
       throw new ValidationFailedError([
@@ -88,7 +94,7 @@ export class ConfigCommands {
       const hint = options.section === 'roles' ? 'mapping.<role id or name>' : examples.join(', ');
       throw new ValidationFailedError(
         [{ field: 'key', message: `not a setting of ${options.section}` }],
-        `\`${key.slice(0, 100)}\` is not a setting of ${options.section}. Pick one from the list (e.g. ${hint}).`,
+        `\`${cutForDiscord(key, 100)}\` is not a setting of ${options.section}. Pick one from the list (e.g. ${hint}).`,
       );
     }
     const value = parseConfigValue(setting, options.value);
@@ -111,7 +117,7 @@ export class ConfigCommands {
     @Context() [interaction]: SlashCommandContext,
     @Options() options: ConfigResetOptions,
   ): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const admin = await this.admins.authorize(interaction, CONFIG_COMMANDS.reset);
     if (options.confirm !== true) {
       await interaction.editReply(resetNotConfirmedReply(options.section));

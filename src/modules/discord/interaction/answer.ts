@@ -1,11 +1,11 @@
 import { bulkhead } from 'cockatiel';
 import {
-  MessageFlags,
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
   type RepliableInteraction,
 } from 'discord.js';
 import { EXPIRED_AFTER_MS, InteractionExpiredError, interactionAge } from './interaction-deadline';
+import { deferEphemeral, replyEphemeral } from './acknowledge';
 
 /** How long an answer may take before the interaction is deferred instead (Discord allows 3 s in all). */
 export const ANSWER_BUDGET_MS = 1_500;
@@ -73,7 +73,7 @@ async function acknowledge(
     await interaction.editReply(await pending);
   };
   if (age >= BEHIND_AFTER_CREATION_MS) {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferEphemeral(interaction);
     const pending = Promise.resolve().then(work);
     pending.catch(() => undefined); // observed by `rest`, once the caller has left the line
     return { rest: editWhenDone(pending) };
@@ -90,9 +90,9 @@ async function acknowledge(
     clearTimeout(timer),
   );
   if (ready) {
-    await interaction.reply({ ...ready.reply, flags: MessageFlags.Ephemeral });
+    await replyEphemeral(interaction, ready.reply);
     return {};
   }
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  await deferEphemeral(interaction);
   return { rest: editWhenDone(pending) };
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { Client } from 'discord.js';
 import { HealthRegistry } from '../../../platform/health';
+import { DiscordInvalidRequests } from '../../../platform/metrics';
 import { testCounter, testHistogram } from '../../../../test/discord/support/interaction-stubs';
 import { DiscordMetrics } from '../discord.metrics';
 import { ClientEventsListener } from './client-events.listener';
@@ -16,13 +17,15 @@ function setup(ready: boolean) {
   } as unknown as Client;
   const health = new HealthRegistry();
   const rateLimits = testCounter('r', ['scope']);
+  const invalid = testCounter('v', ['status']);
   const listener = new ClientEventsListener(
     client,
     health,
     new DiscordMetrics(testCounter('i', ['kind', 'command', 'outcome']), rateLimits, testHistogram()),
+    new DiscordInvalidRequests(invalid),
   );
   listener.onModuleInit();
-  return { rest, health, rateLimits, listener };
+  return { rest, health, rateLimits, invalid, listener };
 }
 
 describe('ClientEventsListener', () => {
@@ -62,6 +65,26 @@ describe('ClientEventsListener', () => {
     ]);
     expect(logged.join('\n')).toContain('Discord rate limit hit');
     expect(logged.join('\n')).not.toContain('SECRET-TOKEN');
+  });
+
+  it("counts 401/403/429 answers toward Discord's invalid-request limit, not shared-scope 429s (issue 26 item 11)", async () => {
+    const { rest, invalid } = setup(true);
+    const headers = (scope?: string) => ({
+      get: (n: string) => (n === 'x-ratelimit-scope' ? (scope ?? null) : null),
+    });
+    const request = { path: '/channels/1/messages', data: {} };
+    for (const [status, scope] of [
+      [403],
+      [403],
+      [401],
+      [429, 'user'],
+      [429, 'shared'],
+      [404],
+      [200],
+    ] as const)
+      rest.emit('response', request, { status, headers: headers(scope) });
+    const values = (await invalid.get()).values.map((v) => [v.labels.status, v.value]);
+    expect(Object.fromEntries(values)).toEqual({ '401': 1, '403': 2, '429': 1 });
   });
 
   it('logs client errors instead of letting them end the process', () => {

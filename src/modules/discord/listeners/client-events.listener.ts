@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Client, RESTEvents, type APIRequest, type RateLimitData } from 'discord.js';
 import { Context, On, Once, type ContextOf } from 'necord';
 import { HealthRegistry } from '../../../platform/health';
+import { DiscordInvalidRequests } from '../../../platform/metrics';
 import { DiscordMetrics } from '../discord.metrics';
 
 const INTERACTION_CALLBACK = /^\/interactions\/(\d+)\/[^/]+\/callback/;
@@ -18,9 +19,12 @@ export class ClientEventsListener implements OnModuleInit {
     private readonly client: Client,
     private readonly health: HealthRegistry,
     private readonly metrics: DiscordMetrics,
+    private readonly invalidRequests: DiscordInvalidRequests,
   ) {}
 
   onModuleInit(): void {
+    // 401/403/429 count toward Discord's ban threshold (10,000 per 10 min per IP): measured, alerted on.
+    this.invalidRequests.watch(this.client.rest);
     // One place measures every acknowledgement: the callback route names the interaction, whose id dates it.
     this.client.rest.on(RESTEvents.Response, (request: APIRequest, response: { status: number }) => {
       const match = INTERACTION_CALLBACK.exec(request.path);

@@ -39,19 +39,59 @@ describe('MeetingMessageUpdater', () => {
     expect(rest.post).not.toHaveBeenCalled();
   });
 
-  it.each([30046, 10008, 50005])(
-    'replies in the channel when Discord refuses the edit (%d)',
+  it('retries an edit refused with 30046 ("try again later") instead of replying (issue 26 item 9)', async () => {
+    const { rest, updater } = setup();
+    updater.retryDelaysMs = [1, 1];
+    rest.patch.mockRejectedValueOnce(discordError(30046)).mockRejectedValueOnce(discordError(30046));
+    await updater.onEnded({ meeting: ended, endedBy: 'kaltura' });
+    await new Promise<void>((resolve) => {
+      const check = () => (rest.patch.mock.calls.length >= 3 ? resolve() : setTimeout(check, 1));
+      check();
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(rest.patch).toHaveBeenCalledTimes(3);
+    expect(rest.post).not.toHaveBeenCalled();
+  });
+
+  it('replies (once, with an enforced nonce) when 30046 outlasts the retries', async () => {
+    const { rest, updater } = setup();
+    updater.retryDelaysMs = [1];
+    rest.patch.mockRejectedValue(discordError(30046));
+    await updater.onEnded({ meeting: ended, endedBy: 'kaltura' });
+    await new Promise<void>((resolve) => {
+      const check = () => (rest.post.mock.calls.length >= 1 ? resolve() : setTimeout(check, 1));
+      check();
+    });
+    expect(rest.patch).toHaveBeenCalledTimes(2);
+    expect(rest.post).toHaveBeenCalledWith('/channels/222/messages', {
+      body: expect.objectContaining({ nonce: 'end-AbC123xYz0', enforce_nonce: true }),
+    });
+  });
+
+  it.each([10008, 50005])('replies in the channel when Discord refuses the edit (%d)', async (code) => {
+    const { rest, updater } = setup();
+    rest.patch.mockRejectedValueOnce(discordError(code));
+    await updater.onEnded({ meeting: ended, endedBy: { id: '4', displayName: 'Hana' } });
+    expect(rest.post).toHaveBeenCalledWith('/channels/222/messages', {
+      body: {
+        content: '**Standup** has ended after 20 min.',
+        message_reference: { message_id: '333', fail_if_not_exists: false },
+        allowed_mentions: { parse: [] },
+        nonce: 'end-AbC123xYz0',
+        enforce_nonce: true,
+      },
+    });
+  });
+
+  it.each([50001, 50013, 10003])(
+    'does not reply in a channel that refused the edit for the channel itself (%d): another 403 would follow',
     async (code) => {
       const { rest, updater } = setup();
-      rest.patch.mockRejectedValueOnce(discordError(code));
-      await updater.onEnded({ meeting: ended, endedBy: { id: '4', displayName: 'Hana' } });
-      expect(rest.post).toHaveBeenCalledWith('/channels/222/messages', {
-        body: {
-          content: '**Standup** has ended after 20 min.',
-          message_reference: { message_id: '333', fail_if_not_exists: false },
-          allowed_mentions: { parse: [] },
-        },
-      });
+      rest.patch.mockRejectedValueOnce(
+        Object.assign(new Error('refused'), { code, status: code === 10003 ? 404 : 403 }),
+      );
+      await updater.onEnded({ meeting: ended, endedBy: 'kaltura' });
+      expect(rest.post).not.toHaveBeenCalled();
     },
   );
 

@@ -71,12 +71,15 @@ describe('meeting message', () => {
       content: '**Q&A \\*live\\*** has ended after 12 min.',
       message_reference: { message_id: '3', fail_if_not_exists: false },
       allowed_mentions: { parse: [] },
+      nonce: `end-${ended.id}`,
+      enforce_nonce: true,
     });
   });
 
-  it('cuts long text on code points', () => {
+  it('cuts long text so both UTF-16 units (discord.js builders) and code points (Discord) fit', () => {
     expect(cut('abcdef', 4)).toBe('abc…');
-    expect(cut('🎉🎉🎉', 2)).toBe('🎉…');
+    expect(cut('🎉🎉🎉', 3)).toBe('🎉…');
+    expect(cut('🎉🎉🎉', 2)).toBe('…');
     expect(cut('abc', 3)).toBe('abc');
   });
 });

@@ -9,6 +9,7 @@ import {
   type APIEmbed,
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
+import { cutForDiscord } from '../../../platform/text';
 import { formatDuration, meetingDurationMs, type Meeting, type MeetingType } from '../../meetings';
 
 /** Custom id prefixes of the meeting buttons (`meeting/join/<id>`, `meeting/end/<id>`). */
@@ -31,11 +32,8 @@ export const endButtonId = (meetingId: string): string => `${END_BUTTON}/${meeti
 /** Text typed by users, safe inside markdown (no formatting tricks; mentions never ping anyway). */
 export const plain = (text: string): string => escapeMarkdown(text);
 
-/** Cuts to `max` characters (code points), with an ellipsis. */
-export function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
+/** Cuts to `max` so both Discord (code points) and discord.js's builders (UTF-16 units) accept it. */
+export const cut = cutForDiscord;
 
 /** The embed of the public meeting message: title, type, host, status, start; duration once ended. */
 export function meetingEmbed(meeting: Meeting): APIEmbed {
@@ -102,5 +100,9 @@ export function endedNoticeBody(meeting: Meeting, replyTo: string) {
     content: `**${plain(cut(meeting.title, 100))}** has ended after ${formatDuration(meetingDurationMs(meeting))}.`,
     message_reference: { message_id: replyTo, fail_if_not_exists: false },
     allowed_mentions: NO_MENTIONS,
+    // @discordjs/rest retries a POST whose answer was lost; with the nonce enforced, Discord returns the first
+    // message instead of a second one (message.mdx, Create Message: nonce ≤ 25 characters, "past few minutes").
+    nonce: `end-${meeting.id}`,
+    enforce_nonce: true,
   };
 }

@@ -81,6 +81,25 @@ describe('replies', () => {
       );
     });
 
+    it('survives emoji-heavy titles: every label fits both UTF-16 units and code points (issue 26 item 6)', () => {
+      const titles = [
+        '🎉 Quarterly planning with all regional leads and the product team 🚀🚀 final',
+        '🎉'.repeat(100),
+        '👨‍👩‍👧'.repeat(12),
+      ];
+      const reply = listReply(titles.map((title, i) => meeting(i, { title })));
+      const labels = reply.components.flatMap((row) =>
+        row.toJSON().components.map((c) => (c as { label: string }).label),
+      );
+      expect(labels).toHaveLength(3);
+      for (const label of labels) {
+        expect(label.length).toBeLessThanOrEqual(80);
+        expect([...label].length).toBeLessThanOrEqual(80);
+      }
+      for (const field of reply.embeds[0].fields ?? []) expect(field.name.length).toBeLessThanOrEqual(256);
+      expect(meetingChoice(meeting(0, { title: '🎓'.repeat(100) })).name.length).toBeLessThanOrEqual(100);
+    });
+
     it('shows title, type, host, age and id, with a join button each (10 at most, in rows of 5)', () => {
       const now = new Date('2025-03-01T10:42:00Z');
       const many = Array.from({ length: 12 }, (_, i) => meeting(i));

@@ -50,6 +50,11 @@ export class ChannelResolver {
     return id;
   }
 
+  /** Drops the guild's name → id cache (after 10003: the channel was deleted, maybe recreated under the name). */
+  async forget(guildId: string): Promise<void> {
+    await this.cache.del(`kd:notification:channels:${guildId}`).catch(() => undefined);
+  }
+
   private async fetch(guildId: string, key: string): Promise<Record<string, string>> {
     // No prototype: a channel named `__proto__` or `constructor` is an ordinary key here.
     const byName = Object.create(null) as Record<string, string>;

@@ -45,6 +45,8 @@ export interface RestDiscordOptions {
   requestTimeoutMs: number;
   /** Rate-limit waits longer than this are not slept inside the request: the job goes back to the queue. */
   rateLimitWaitMaxMs: number;
+  /** Called with the REST client once made (the invalid-request counter listens to its responses). */
+  watch?: (rest: REST) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export class RestDiscordMessages extends DiscordMessages {
       timeout: options.requestTimeoutMs,
       rejectOnRateLimit: (data) => data.retryAfter > options.rateLimitWaitMaxMs,
     }).setToken(options.token);
+    options.watch?.(this.rest);
     this.rest.on('rateLimited', (info) =>
       this.log.debug(
         { route: info.route, retryAfterMs: info.retryAfter, global: info.global },

@@ -39,9 +39,10 @@ describe('escaping untrusted text for Discord', () => {
 
   it('caps each value and never splits a surrogate pair', () => {
     const out = escapeDiscordText('😀'.repeat(500), 10);
-    expect(Array.from(out)).toHaveLength(10);
+    // Within 10 in UTF-16 units, hence in code points too (one rule with discord.js's builders).
+    expect(out).toBe('😀😀😀😀…');
     expect(out.endsWith('…')).toBe(true);
-    expect(cutText('😀😀😀', 2)).toBe('😀…');
+    expect(cutText('😀😀😀', 3)).toBe('😀…');
   });
 });
 

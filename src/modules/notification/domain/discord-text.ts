@@ -1,17 +1,16 @@
+import { cutForDiscord } from '../../../platform/text';
 /** Discord's limit on message content. */
 export const DISCORD_CONTENT_LIMIT = 2_000;
 /** Cap per filled-in value, so one long title cannot crowd out the rest of the message. */
 export const VALUE_LIMIT = 300;
 
 const ZWSP = '\u200b';
-const ELLIPSIS = '…';
 
-/** Cuts to `max` code points (never in the middle of a surrogate pair), marking the cut with an ellipsis. */
-export function cutText(text: string, max: number): string {
-  const points = Array.from(text);
-  if (points.length <= max) return text;
-  return points.slice(0, Math.max(0, max - 1)).join('') + ELLIPSIS;
-}
+/**
+ * Cuts to `max` (UTF-16 units, hence also code points; never inside a surrogate pair or, when there is room,
+ * a grapheme cluster), marking the cut with an ellipsis. One rule with the discord module's builders.
+ */
+export const cutText = cutForDiscord;
 
 /**
  * Makes untrusted text inert inside a Discord message:

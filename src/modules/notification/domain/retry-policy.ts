@@ -24,3 +24,17 @@ export function retryDelayMs(
   const spread = capped * policy.jitter * (random() * 2 - 1);
   return Math.max(Math.round(capped + spread), Math.ceil(retryAfterMs), 0);
 }
+
+/**
+ * Longest wait before retrying a post whose outcome is unknown (timeout, reset, 5xx: Discord may have created the
+ * message). The retry carries the same `nonce` with `enforce_nonce`, and Discord returns the existing message only
+ * for a nonce seen "in the past few minutes" (message.mdx, Create Message; the exact window is not documented):
+ * retrying within a minute keeps the retry inside it, so no second copy appears.
+ */
+export const NONCE_SAFE_RETRY_MAX_MS = 60_000;
+
+/** `delayMs`, capped to the nonce window when the failed attempt may have posted; never below `retry_after`. */
+export function nonceSafeDelayMs(delayMs: number, outcomeUnknown: boolean, retryAfterMs = 0): number {
+  if (!outcomeUnknown) return delayMs;
+  return Math.max(Math.min(delayMs, NONCE_SAFE_RETRY_MAX_MS), Math.ceil(retryAfterMs));
+}

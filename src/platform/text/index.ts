@@ -1,0 +1,1 @@
+export { cutForDiscord, fitsDiscordLimit } from './discord-length';
