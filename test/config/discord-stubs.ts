@@ -10,6 +10,7 @@ import { MemoryConfigStore } from '../../src/modules/config/persistence/memory-c
 import { DiscordMetrics } from '../../src/modules/discord/discord.metrics';
 import { CommandAccessService } from '../../src/modules/discord/interaction/command-access.service';
 import { SettingsModule, loadSettings } from '../../src/platform/settings';
+import { checkAnswer, strictStub } from '../discord/support/interaction-stubs';
 import { makeConfigDir } from './support';
 
 export const GUILD = '710000000000000001';
@@ -102,14 +103,7 @@ export class ConfigInteractionStub {
         return full ? { name, value: values[name] ?? '' } : (values[name] ?? '');
       },
     };
-    return new Proxy(this, {
-      get(target, prop, receiver) {
-        if (typeof prop === 'symbol' || prop in target || prop === 'then' || prop === 'asymmetricMatch') {
-          return Reflect.get(target, prop, receiver);
-        }
-        throw new Error(`ConfigInteractionStub: unplanned access to interaction.${String(prop)}`);
-      },
-    });
+    return strictStub(this, 'ConfigInteractionStub');
   }
 
   isAutocomplete(): boolean {
@@ -127,6 +121,7 @@ export class ConfigInteractionStub {
 
   private record(method: Method, payload: unknown): void {
     this.calls.push({ method, payload });
+    checkAnswer(this, method, `ConfigInteractionStub ${this.commandName}`);
   }
   async deferReply(payload: unknown): Promise<void> {
     this.record('deferReply', payload);

@@ -16,7 +16,7 @@ describe('expired interactions (whole app, fake Discord enforcing the 3 s deadli
   let meeting: Meeting;
 
   beforeAll(async () => {
-    t = await bootFullApp({ discord: { enforceAckDeadline: true } });
+    t = await bootFullApp(); // the fake enforces the 3 s deadline by default
     meeting = await t.app.get(MeetingsService).create({
       guildId: world.guildId,
       channelId: world.channelId,

@@ -41,6 +41,72 @@ export interface StubCall {
   payload: any;
 }
 
+/**
+ * Mistakes a handler makes on an interaction that Discord (or discord.js) refuses: answering twice (40060 /
+ * InteractionAlreadyReplied), editing or following up before answering (InteractionNotReplied), answering an
+ * autocomplete with a message or a command with choices, or using a member the stub does not plan for. Each is
+ * thrown at the handler, as discord.js would, and also collected here, so a handler that swallows the error
+ * still fails its test: every spec that imports the stubs gets an `afterEach` that fails on collected mistakes.
+ */
+const violations: string[] = [];
+
+/** Records a mistake and returns the error to throw at the handler. */
+export function stubViolation(message: string): Error {
+  violations.push(message);
+  return new Error(message);
+}
+
+/** Takes the mistakes collected so far (for a spec that asserts a mistake is caught). */
+export function takeStubViolations(): string[] {
+  return violations.splice(0);
+}
+
+if (typeof afterEach === 'function') {
+  afterEach(() => {
+    const found = takeStubViolations();
+    if (found.length > 0) throw new Error(`Interaction stub misuse:\n- ${found.join('\n- ')}`);
+  });
+}
+
+/** Properties jest and Node inspect on any object (matchers, promises, printing). */
+export const INSPECTED = new Set(['then', 'asymmetricMatch', '$$typeof', 'nodeType', 'toJSON', 'tagName']);
+
+/** Wraps a stub so reading a member it does not define is a mistake (thrown and collected). */
+export function strictStub<T extends object>(stub: T, label: string): T {
+  return new Proxy(stub, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'symbol' || prop in target || INSPECTED.has(prop)) {
+        return Reflect.get(target, prop, receiver);
+      }
+      throw stubViolation(`${label}: unplanned access to interaction.${String(prop)}`);
+    },
+  });
+}
+
+/**
+ * The acknowledgement rules discord.js and Discord apply: one first answer (reply, deferReply or respond) of the
+ * kind the interaction takes; editReply and followUp only after it.
+ */
+export function checkAnswer(
+  stub: { deferred: boolean; replied: boolean; responded: boolean; kind: string },
+  method: StubCall['method'],
+  label: string,
+): void {
+  const answered = stub.deferred || stub.replied || stub.responded;
+  if (method === 'respond') {
+    if (stub.kind !== 'autocomplete')
+      throw stubViolation(`${label}: respond() on a ${stub.kind} interaction`);
+    if (answered) throw stubViolation(`${label}: autocomplete answered twice`);
+    return;
+  }
+  if (stub.kind === 'autocomplete')
+    throw stubViolation(`${label}: ${method}() on an autocomplete interaction`);
+  if ((method === 'deferReply' || method === 'reply') && answered)
+    throw stubViolation(`${label}: ${method}() after the interaction was already answered (answered twice)`);
+  if ((method === 'editReply' || method === 'followUp') && !answered)
+    throw stubViolation(`${label}: ${method}() before the interaction was answered`);
+}
+
 let nextId = 600000000000000000n;
 const snowflake = () => String(nextId++);
 
@@ -83,6 +149,7 @@ export class StubInteraction {
         : PermissionFlagsBits.SendMessages,
     );
     this.options = { getFocused: () => extra.focused ?? '' };
+    return strictStub(this, 'StubInteraction');
   }
 
   get commandName(): string | undefined {
@@ -106,6 +173,7 @@ export class StubInteraction {
 
   private record(method: StubCall['method'], payload: unknown): void {
     this.calls.push({ method, payload });
+    checkAnswer(this, method, `StubInteraction ${this.name}`);
     const failure = this.failNext.get(method);
     if (failure) {
       this.failNext.delete(method);

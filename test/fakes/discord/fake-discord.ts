@@ -182,6 +182,14 @@ export class FakeDiscord {
     return this.state.issueUserToken(userId, scope).accessToken;
   }
 
+  /**
+   * Registers commands as the app would (bulk overwrite of the global list, or of `guildId`'s): for tests that
+   * dispatch commands without an app that registers them. Interactions are only dispatched for registered commands.
+   */
+  registerCommands(commands: Array<Record<string, unknown>>, guildId?: string): APIApplicationCommand[] {
+    return structuredClone(this.state.overwriteCommands(guildId, commands));
+  }
+
   // ── interactions ─────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Dispatches a slash command to the shard socket owning the guild. Options may be `{ name: value }`. */

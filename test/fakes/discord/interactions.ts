@@ -160,6 +160,14 @@ export class InteractionDispatcher {
   private command(type: InteractionType, input: SlashCommandInput & { focused?: string }): InteractionHandle {
     const scene = resolveScene(this.state, input);
     const command = this.state.findCommand(input.name, input.guildId);
+    // Discord only delivers commands the application registered, globally or for this guild: dispatching any
+    // other one is a mistake in the test (or a registration bug in the app), not something Discord would send.
+    if (!command) {
+      throw new Error(
+        `FakeDiscord: command "${input.name}" is not registered globally or for guild ${input.guildId} ` +
+          '(Discord would never deliver it; register it first, or let the app register its commands)',
+      );
+    }
     const ids = this.newIds(input);
     const built = buildOptions(this.state, scene, input, command);
     const payload = {

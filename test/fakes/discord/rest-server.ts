@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, parseBody, readBody, writeResponse, type RestResponse } from './http';
+import { RateLimits } from './rate-limits';
 import { rateLimitResponse, RestFaults } from './rest-faults';
+import { checkSpecBody, specSchemas } from './spec-schemas';
 import type { FakeDiscordState } from './state';
 import type { RecordedCall, RecordedFile } from './types';
 
@@ -50,6 +52,7 @@ const compile = (route: Route): CompiledRoute => {
 /** Serves `/api[/v10]/...`: records every call, applies injected faults, authenticates and routes. */
 export class RestServer {
   readonly faults = new RestFaults();
+  readonly rateLimits: RateLimits;
   private readonly routes: CompiledRoute[];
   private readonly hanging = new Set<ServerResponse>();
 
@@ -59,6 +62,13 @@ export class RestServer {
     private readonly gatewayUrl: () => string,
   ) {
     this.routes = routes.map(compile);
+    this.rateLimits = new RateLimits({
+      globalRateLimit: state.settings.globalRateLimit,
+      routeRateLimit: state.settings.routeRateLimit,
+      applicationId: state.settings.applicationId,
+    });
+    // Load the schemas now (about 0.1 s) rather than inside the first request a test may be timing.
+    if (state.settings.validate && state.settings.specSchemas) specSchemas();
   }
 
   /** The node:http request listener. */
@@ -141,6 +151,9 @@ export class RestServer {
         }
       }
     }
+    const botAuthenticated = req.headers.authorization === `Bot ${this.state.settings.token}`;
+    const globalLimited = this.rateLimits.checkGlobal(path, botAuthenticated);
+    if (globalLimited) return this.finish(res, call, globalLimited);
     return this.finish(res, call, this.route(method, path, call, body, files, req));
   }
 
@@ -161,17 +174,28 @@ export class RestServer {
       call.route = `${route.method} ${route.pattern}`;
       const auth = this.authenticate(route.auth, req.headers.authorization);
       if (!auth.ok) return errors.unauthorized();
-      const params = Object.fromEntries(route.names.map((name, i) => [name, match[i + 1]]));
-      return route.handle({
-        state: this.state,
-        call,
-        params,
-        query: call.query,
-        body,
-        files,
-        bearerUserId: auth.userId,
-        gatewayUrl: this.gatewayUrl(),
+      const bucket = this.rateLimits.takeRoute(method, path, call.route);
+      if ('limited' in bucket) return bucket.limited;
+      const withBucket = (response: RestResponse): RestResponse => ({
+        ...response,
+        headers: { ...bucket.headers, ...response.headers },
       });
+      const settings = this.state.settings;
+      const invalid = settings.validate && settings.specSchemas ? checkSpecBody(call.route, body) : null;
+      if (invalid) return withBucket({ status: 400, body: invalid });
+      const params = Object.fromEntries(route.names.map((name, i) => [name, match[i + 1]]));
+      return withBucket(
+        route.handle({
+          state: this.state,
+          call,
+          params,
+          query: call.query,
+          body,
+          files,
+          bearerUserId: auth.userId,
+          gatewayUrl: this.gatewayUrl(),
+        }),
+      );
     }
     return pathMatched
       ? { status: 405, body: { message: '405: Method Not Allowed', code: 0 } }

@@ -3,6 +3,7 @@ import { discordError, errors, type RestResponse } from './http';
 import { apiChannel, apiMember, apiRole, apiUser, applicationPayload } from './payloads';
 import { botChannelRefusal, postRefusal, THREAD_TYPES } from './permissions';
 import type { Route, RouteContext } from './rest-server';
+import { checkComponentsV2 } from './callback-rules';
 import { validateCommands, validateMessageBody } from './validation';
 
 type Body = Record<string, unknown>;
@@ -88,7 +89,9 @@ function createMessage(ctx: RouteContext): RestResponse {
   const refused = postRefusal(found.guild, ctx.state.bot.id, found.channel);
   if (refused) return refused;
   const body = asBody(ctx.body);
-  const invalid = ctx.state.settings.validate ? validateMessageBody(body, true, ctx.files.length) : null;
+  const invalid = ctx.state.settings.validate
+    ? (validateMessageBody(body, true, ctx.files.length) ?? checkComponentsV2(body))
+    : null;
   if (invalid) return { status: 400, body: invalid };
   const nonce = body.nonce;
   if (body.enforce_nonce === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
@@ -118,7 +121,9 @@ function editMessage(ctx: RouteContext): RestResponse {
   if (record.message.author.id !== ctx.state.bot.id)
     return discordError(403, 50005, 'Cannot edit a message authored by another user');
   const body = asBody(ctx.body);
-  const invalid = ctx.state.settings.validate ? validateMessageBody(body, false) : null;
+  const invalid = ctx.state.settings.validate
+    ? (validateMessageBody(body, false) ?? checkComponentsV2(body, record.message.flags))
+    : null;
   if (invalid) return { status: 400, body: invalid };
   return ok(ctx.state.messages.edit(record.message.id, body, ctx.files)?.message);
 }

@@ -4,28 +4,15 @@ import type { MessageInteractionContext } from './message-store';
 import type { Route, RouteContext } from './rest-server';
 import type { InteractionModel } from './state';
 import type { FakeMessageRecord } from './types';
+import { checkCallback, checkComponentsV2 } from './callback-rules';
 import { validateChoices, validateMessageBody, type DiscordErrorBody } from './validation';
 
 type Body = Record<string, unknown>;
+/** Discord's deadline for the first answer to an interaction. */
+const ACK_DEADLINE_MS = 3000;
 const asBody = (body: unknown): Body =>
   body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {};
 const invalid = (body: DiscordErrorBody): RestResponse => ({ status: 400, body });
-const unsupported = (): RestResponse =>
-  invalid({
-    code: 50035,
-    message: 'Invalid Form Body',
-    errors: {
-      type: {
-        _errors: [
-          {
-            code: 'INTERACTION_RESPONSE_TYPE_INVALID',
-            message: 'Interaction response type is not supported for this interaction',
-          },
-        ],
-      },
-    },
-  });
-
 function messageContext(
   ctx: RouteContext,
   interaction: InteractionModel,
@@ -74,11 +61,19 @@ function applyCallback(
   data: Body,
 ): RestResponse | null {
   const validate = ctx.state.settings.validate;
-  const isComponent =
-    interaction.type === InteractionType.MessageComponent || interaction.type === InteractionType.ModalSubmit;
+  const rejected = validate
+    ? checkCallback(
+        { type: interaction.type, fromComponent: interaction.componentMessageId !== undefined },
+        type,
+        data,
+      )
+    : null;
+  if (rejected) return invalid(rejected);
   switch (type) {
     case InteractionResponseType.ChannelMessageWithSource: {
-      const error = validate ? validateMessageBody(data, true, ctx.files.length) : null;
+      const error = validate
+        ? (validateMessageBody(data, true, ctx.files.length) ?? checkComponentsV2(data))
+        : null;
       if (error) return invalid(error);
       interaction.originalMessageId = createResponseMessage(ctx, interaction, data, false).message.id;
       return null;
@@ -88,20 +83,20 @@ function applyCallback(
       return null;
     case InteractionResponseType.DeferredMessageUpdate:
     case InteractionResponseType.UpdateMessage: {
-      if (!isComponent) return unsupported();
-      const error =
-        validate && type === InteractionResponseType.UpdateMessage ? validateMessageBody(data, false) : null;
-      if (error) return invalid(error);
       const target = interaction.componentMessageId
         ? ctx.state.messages.get(interaction.componentMessageId)
         : undefined;
+      const error =
+        validate && type === InteractionResponseType.UpdateMessage
+          ? (validateMessageBody(data, false) ?? checkComponentsV2(data, target?.message.flags))
+          : null;
+      if (error) return invalid(error);
       if (target && type === InteractionResponseType.UpdateMessage)
         ctx.state.messages.edit(target.message.id, data, ctx.files);
       interaction.originalMessageId = target?.message.id ?? null;
       return null;
     }
     case InteractionResponseType.ApplicationCommandAutocompleteResult: {
-      if (interaction.type !== InteractionType.ApplicationCommandAutocomplete) return unsupported();
       const error = validate ? validateChoices(data.choices) : null;
       if (error) return invalid(error);
       interaction.autocompleteChoices = Array.isArray(data.choices) ? data.choices : [];
@@ -117,7 +112,9 @@ function callback(ctx: RouteContext): RestResponse {
   if (!interaction || interaction.token !== ctx.params.token || interaction.expired)
     return errors.unknownInteraction();
   const now = Date.now();
-  if (ctx.state.settings.enforceAckDeadline && now - interaction.createdAt > 3000)
+  // "you must send an initial response within 3 seconds of receiving the event. If the 3 second deadline is
+  // exceeded, the token will be invalidated" (receiving-and-responding.mdx, Interaction Callback).
+  if (ctx.state.settings.enforceAckDeadline && now - interaction.createdAt > ACK_DEADLINE_MS)
     return errors.unknownInteraction();
   if (interaction.callback) return errors.alreadyAcknowledged();
   const body = asBody(ctx.body);
@@ -147,12 +144,19 @@ function callback(ctx: RouteContext): RestResponse {
   };
 }
 
-/** The interaction behind a webhook path, or the error Discord answers. */
+/**
+ * The interaction behind a webhook path, or the error Discord answers. "Interaction tokens are valid for 15
+ * minutes" (receiving-and-responding.mdx, Followup Messages); after that the fake answers 401 / 50027 Invalid
+ * Webhook Token (the code for a dead interaction token is not documented; 50027 is what discord.js users report,
+ * unconfirmed here).
+ */
 function webhookInteraction(ctx: RouteContext): InteractionModel | RestResponse {
   if (ctx.params.app !== ctx.state.settings.applicationId) return errors.unknownWebhook();
   const interaction = ctx.state.interactionByToken(ctx.params.token);
   if (!interaction) return errors.unknownWebhook();
-  if (interaction.expired) return errors.invalidWebhookToken();
+  const age = Date.now() - interaction.createdAt;
+  if (interaction.expired || age > ctx.state.settings.interactionTokenLifetimeMs)
+    return errors.invalidWebhookToken();
   return interaction;
 }
 
@@ -186,10 +190,49 @@ function webhookMessage(method: 'GET' | 'PATCH' | 'DELETE') {
       return { status: 204 };
     }
     const body = asBody(ctx.body);
-    const error = ctx.state.settings.validate ? validateMessageBody(body, false) : null;
+    const error = ctx.state.settings.validate
+      ? (validateMessageBody(body, false) ?? checkComponentsV2(body, record.message.flags))
+      : null;
     if (error) return invalid(error);
     interaction.edits.push(edit);
     return { status: 200, body: ctx.state.messages.edit(record.message.id, body, ctx.files)?.message };
+  };
+}
+
+/**
+ * "When using this endpoint directly after responding to an interaction with DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+ * this endpoint will function as Edit Original Interaction Response … no new message will be created, and the
+ * loading message will be edited instead. The ephemeral flag will be ignored" (receiving-and-responding.mdx,
+ * Create Followup Message). The fake applies that while the deferred message is still loading.
+ */
+function followupEditsDeferred(
+  ctx: RouteContext,
+  interaction: InteractionModel,
+  body: Body,
+): RestResponse | null {
+  if (interaction.callback?.type !== InteractionResponseType.DeferredChannelMessageWithSource) return null;
+  const original = interaction.originalMessageId
+    ? ctx.state.messages.get(interaction.originalMessageId)
+    : undefined;
+  if (!original || ((original.message.flags ?? 0) & MessageFlags.Loading) === 0) return null;
+  const error = ctx.state.settings.validate
+    ? (validateMessageBody(body, true, ctx.files.length) ?? checkComponentsV2(body))
+    : null;
+  if (error) return invalid(error);
+  const { flags, ...rest } = body;
+  const kept = typeof flags === 'number' ? { flags: flags & ~MessageFlags.Ephemeral } : {};
+  const now = Date.now();
+  interaction.edits.push({
+    method: 'PATCH',
+    target: '@original',
+    body: ctx.body,
+    at: now,
+    elapsedMs: now - interaction.dispatchedAt,
+    viaFollowup: true,
+  });
+  return {
+    status: 200,
+    body: ctx.state.messages.edit(original.message.id, { ...rest, ...kept }, ctx.files)?.message,
   };
 }
 
@@ -198,7 +241,11 @@ function followup(ctx: RouteContext): RestResponse {
   if ('status' in interaction) return interaction;
   if (!interaction.callback) return errors.unknownWebhook();
   const body = asBody(ctx.body);
-  const error = ctx.state.settings.validate ? validateMessageBody(body, true, ctx.files.length) : null;
+  const asEdit = followupEditsDeferred(ctx, interaction, body);
+  if (asEdit) return asEdit;
+  const error = ctx.state.settings.validate
+    ? (validateMessageBody(body, true, ctx.files.length) ?? checkComponentsV2(body))
+    : null;
   if (error) return invalid(error);
   const flags = typeof body.flags === 'number' ? body.flags : 0;
   const record = ctx.state.messages.create(interaction.channelId, body, {
@@ -210,7 +257,8 @@ function followup(ctx: RouteContext): RestResponse {
     }),
   });
   interaction.followupIds.push(record.message.id);
-  return ctx.query.wait === 'true' ? { status: 200, body: record.message } : { status: 204 };
+  // "Functions the same as Execute Webhook, but `wait` is always true".
+  return { status: 200, body: record.message };
 }
 
 /** Interaction callbacks and the interaction webhook (original response, followups, their edits). */

@@ -29,7 +29,10 @@ function token(ctx: RouteContext): RestResponse {
   let grant: { userId: string; scope: string };
   if (form.grant_type === 'authorization_code') {
     const code = ctx.state.oauthCodes.get(form.code ?? '');
-    if (!code || (code.redirectUri !== undefined && code.redirectUri !== form.redirect_uri)) {
+    // The exchange must repeat the `redirect_uri` the authorization used ("redirect_uri: the redirect_uri
+    // associated with this authorization", oauth2.mdx, Authorization Code Grant), and none when it used none (as
+    // an Activity's `authorize` does).
+    if (!code || code.redirectUri !== form.redirect_uri) {
       return oauthError(400, 'invalid_grant', `Invalid "code" in request.`);
     }
     ctx.state.oauthCodes.delete(code.code); // codes are single-use

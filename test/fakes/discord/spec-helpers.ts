@@ -65,9 +65,15 @@ export function worldOptions(extra: FakeDiscordOptions = {}): FakeDiscordOptions
   };
 }
 
-/** Starts a fake with the fixture world. */
+/** Commands the specs dispatch without an app: the fake only dispatches registered commands, as Discord. */
+export const fixtureCommands = ['kaltura-start', 'kaltura-list', 'kaltura-help', 'kaltura-join', 'x'].map(
+  (name) => ({ name, description: `Fixture command ${name}` }),
+);
+
+/** Starts a fake with the fixture world and the fixture commands registered globally. */
 export async function startFake(extra: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const fake = new FakeDiscord(worldOptions(extra));
+  fake.registerCommands(fixtureCommands);
   await fake.start();
   return fake;
 }

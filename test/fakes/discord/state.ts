@@ -67,6 +67,10 @@ export interface FakeDiscordSettings {
   heartbeatIntervalMs: number;
   validate: boolean;
   enforceAckDeadline: boolean;
+  interactionTokenLifetimeMs: number;
+  specSchemas: boolean;
+  globalRateLimit: number | false;
+  routeRateLimit: { limit: number; windowMs: number } | false;
   nonceWindowMs: number;
 }
 
@@ -101,7 +105,11 @@ export class FakeDiscordState {
       maxConcurrency: options.maxConcurrency ?? 16,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41250,
       validate: options.validate ?? true,
-      enforceAckDeadline: options.enforceAckDeadline ?? false,
+      enforceAckDeadline: options.enforceAckDeadline ?? true,
+      interactionTokenLifetimeMs: options.interactionTokenLifetimeMs ?? 900_000,
+      specSchemas: options.specSchemas ?? true,
+      globalRateLimit: options.globalRateLimit ?? 50,
+      routeRateLimit: options.routeRateLimit ?? { limit: 50, windowMs: 1000 },
       nonceWindowMs: options.nonceWindowMs ?? 120_000,
     };
     this.messages = new MessageStore({

@@ -86,7 +86,10 @@ export interface FakeOAuthCode {
   userId: string;
   /** Default `identify guilds.members.read`. */
   scope?: string;
-  /** When set, the exchange must send the same `redirect_uri`. */
+  /**
+   * The `redirect_uri` the authorization used: the exchange must send exactly it, and none when this is unset (an
+   * Activity's `authorize` uses no redirect).
+   */
   redirectUri?: string;
 }
 
@@ -110,8 +113,35 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Reject bodies Discord would reject (message and command limits) with 400 / code 50035. Default true. */
   validate?: boolean;
-  /** Answer interaction callbacks later than 3 s with 404 / 10062 Unknown interaction, as Discord does. Default false. */
+  /**
+   * Answer interaction callbacks later than 3 s after the interaction's creation with 404 / 10062 Unknown
+   * interaction, as Discord does (`receiving-and-responding.mdx`: "you must send an initial response within 3
+   * seconds"). Default true.
+   */
   enforceAckDeadline?: boolean;
+  /**
+   * How long an interaction token works on the interaction webhook (edits, followups) after the interaction's
+   * creation; later calls answer 401 / 50027 Invalid Webhook Token. Default 900000 (Discord: "Interaction tokens
+   * are valid for 15 minutes").
+   */
+  interactionTokenLifetimeMs?: number;
+  /**
+   * Check every request body against Discord's published OpenAPI description (zod schemas of the
+   * `discord-api-spec` package, see `spec-schemas.ts`): a mismatch answers 400 / 50035 Invalid Form Body. Applies
+   * only when `validate` is on. Default true.
+   */
+  specSchemas?: boolean;
+  /**
+   * The bot's global rate limit (Discord: 50 requests per second per bot, interaction endpoints excluded). Over it,
+   * 429 with `global: true`. Default 50; `false` turns it off.
+   */
+  globalRateLimit?: number | false;
+  /**
+   * Per-route buckets (`X-RateLimit-*` headers on every answer; a request past `limit` in `windowMs` answers 429
+   * scope `user`). Discord does not publish per-route figures; the default, 50 per second per bucket, is a guess
+   * that keeps test suites fast (unconfirmed). `false` sends no bucket headers and never limits per route.
+   */
+  routeRateLimit?: { limit: number; windowMs: number } | false;
   /**
    * How long a message `nonce` sent with `enforce_nonce: true` makes a repeat return the earlier message (Discord:
    * "the past few minutes", not specified further). Default 120000 (2 minutes, on the short side on purpose).
@@ -199,6 +229,8 @@ export interface InteractionEditRecord {
   body: unknown;
   at: number;
   elapsedMs: number;
+  /** A followup (`POST /webhooks/{app}/{token}`) that Discord applied to the still-loading deferred reply. */
+  viaFollowup?: boolean;
 }
 
 /** Everything the app answered to one interaction. */

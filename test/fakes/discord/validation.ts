@@ -2,7 +2,19 @@
  * The subset of Discord's body validation an app is most likely to trip over (message, embed, component, command
  * and autocomplete limits). Violations answer 400 with Discord's `Invalid Form Body` shape, so an app that would
  * fail in production fails against the fake too.
+ *
+ * Lengths are counted in Unicode code points: Discord's limits are characters, and "Our API uses Python 3, so the
+ * API calculates length based on the number of codepoints" (a Discord engineer, discord-api-docs issue #1315; not
+ * re-checked against live Discord). A JavaScript `string.length` counts UTF-16 units and would refuse emoji-heavy
+ * text Discord accepts.
  */
+
+/** Length as Discord counts it: Unicode code points. */
+export const codePoints = (value: string): number => {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+};
 
 /** A Discord JSON error body. */
 export interface DiscordErrorBody {
@@ -26,8 +38,9 @@ class FormErrors {
 
   maxLength(path: Array<string | number>, value: unknown, max: number, min = 0): void {
     if (typeof value !== 'string') return;
-    if (value.length > max) this.add(path, 'BASE_TYPE_MAX_LENGTH', `Must be ${max} or fewer in length.`);
-    else if (value.length < min) this.add(path, 'BASE_TYPE_MIN_LENGTH', `Must be ${min} or more in length.`);
+    const length = codePoints(value);
+    if (length > max) this.add(path, 'BASE_TYPE_MAX_LENGTH', `Must be ${max} or fewer in length.`);
+    else if (length < min) this.add(path, 'BASE_TYPE_MIN_LENGTH', `Must be ${min} or more in length.`);
   }
 
   maxItems(path: Array<string | number>, value: unknown, max: number): void {
@@ -43,7 +56,7 @@ class FormErrors {
 
 const asObj = (value: unknown): Obj => (value && typeof value === 'object' ? (value as Obj) : {});
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const len = (value: unknown): number => (typeof value === 'string' ? value.length : 0);
+const len = (value: unknown): number => (typeof value === 'string' ? codePoints(value) : 0);
 
 function validateEmbeds(form: FormErrors, embeds: unknown[]): void {
   form.maxItems(['embeds'], embeds, 10);
