@@ -17,7 +17,7 @@ import { resetNotConfirmedReply, resetReply, updateReply, viewReply } from './co
 import { ConfigUpdateAutocomplete } from './config-update.autocomplete';
 import { normalizeKey, parseConfigValue } from './config-value.parser';
 
-/** Command names (fixed by ARCHITECTURE.md). */
+/** Command names (fixed public names: docs/architecture.md). */
 export const CONFIG_COMMANDS = {
   view: 'kaltura-config-view',
   update: 'kaltura-config-update',
