@@ -13,11 +13,12 @@ import { WEBHOOK_PATH, WEBHOOK_SECRET, recordingReady, tempConfigDir } from '../
 import { eventually } from '../support/eventually';
 import { BUILT_MAIN, freePort } from '../support/process';
 import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
 jest.setTimeout(60_000);
 
-/** This suite's own Redis database (flushed here; others use 0, 5, 7, 8, 9, 10). */
-const REDIS_DB = 11;
+/** This suite's own Redis database (flushed here): test/support/redis-dbs.ts. */
+const REDIS_DB = REDIS_DBS.killMidDelivery;
 const POSTS = /^\/channels\/\d+\/messages$/;
 const CHILD = join(__dirname, 'service-child.js');
 

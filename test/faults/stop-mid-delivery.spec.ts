@@ -11,11 +11,12 @@ import {
   testOptions,
 } from '../notification/support/app';
 import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
 jest.setTimeout(60_000);
 
 /** This suite's own Redis database (flushed here; others use 0, 5, 7, 8, 9). */
-const REDIS_DB = 10;
+const REDIS_DB = REDIS_DBS.stopMidDelivery;
 const POSTS = /^\/channels\/\d+\/messages$/;
 
 /**

@@ -4,9 +4,10 @@ import Redis from 'ioredis';
 import { BullMqDeliveryQueue, InProcessDeliveryQueue } from '../../src/modules/notification';
 import { deliveryQueueContract } from '../contracts/delivery-queue.contract';
 import { redisUrlForDb, requireRedis } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
 /** The notification suites' own Redis database (parallel jest workers must not share one). */
-const REDIS_DB = 7;
+const REDIS_DB = REDIS_DBS.deliveryQueue;
 const policy = { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100, jitter: 0 };
 
 beforeAll(() => Logger.overrideLogger(['error']));

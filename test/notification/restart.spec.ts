@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../fakes/discord';
 import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 import {
   NotificationTestApp,
   bootNotificationApp,
@@ -16,7 +17,7 @@ import {
 jest.setTimeout(60_000);
 
 /** This suite's own Redis database: it is flushed. */
-const REDIS_DB = 8;
+const REDIS_DB = REDIS_DBS.notificationRestart;
 const POSTS = /^\/channels\/\d+\/messages$/;
 
 describe('durable delivery with the Redis (BullMQ) queue', () => {
