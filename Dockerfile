@@ -4,8 +4,11 @@
 #   docker build -t kaltura-discord:0.1.0 .
 # Three stages: `build` compiles TypeScript with the full dependency tree, `deps` installs production
 # dependencies only, `runtime` holds those two results and nothing else (no compiler, no npm cache, no sources).
-# Pin NODE_IMAGE to a digest in your registry for reproducible builds.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 (Active LTS), pinned by digest for reproducible builds: the multi-platform index of node:24-bookworm-slim
+# (Node 24.18.1) as published by the official image (docker-library/repo-info, repos/node/remote/24-bookworm-slim.md,
+# 30 Jul 2026). To move to a newer 24.x, take the new index digest from `docker buildx imagetools inspect
+# node:24-bookworm-slim` and update it here and in docs/deployment.md.
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:235600a8101ab264e117b1768e925532262668dc9b581ef1dd7d96ced463b8e7
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

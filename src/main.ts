@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { gracefulShutdown, listen } from './platform/http';
+import { SERVICE_NAME } from './platform/logging';
 import { SettingsError, loadSettings, startupReport } from './platform/settings';
 
 async function main(): Promise<void> {
@@ -11,9 +12,7 @@ async function main(): Promise<void> {
   } catch (e) {
     if (!(e instanceof SettingsError)) throw e;
     // Before logging exists: one JSON line on stderr naming the variable, never its value.
-    process.stderr.write(
-      `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: e.message })}\n`,
-    );
+    fatal(e.message);
     process.exit(1);
   }
   const app = await createApp(settings);
@@ -29,8 +28,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received: draining in-flight requests`);
+    const started = performance.now();
     gracefulShutdown(app)
-      .then(() => process.exit(0))
+      .then(() => {
+        logger.log(`Stopped cleanly in ${Math.round(performance.now() - started)} ms`);
+        process.exit(0);
+      })
       .catch((err: unknown) => {
         logger.error({ err }, 'Shutdown failed');
         process.exit(1);
@@ -40,9 +43,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+/** A start-up failure before (or instead of) the logger: one JSON line on stderr, shaped like every other line. */
+function fatal(msg: string, err?: unknown): void {
+  const line = { level: 'fatal', time: new Date().toISOString(), service: SERVICE_NAME, msg };
+  process.stderr.write(`${JSON.stringify(err === undefined ? line : { ...line, err: String(err) })}\n`);
+}
+
 main().catch((err: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'Start-up failed', err: String(err) })}\n`,
-  );
+  fatal('Start-up failed', err);
   process.exit(1);
 });

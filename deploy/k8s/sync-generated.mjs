@@ -2,7 +2,7 @@
 // files under its own folder and the Prometheus Operator wants rules wrapped in a PrometheusRule:
 //   config/default_config.json    → deploy/k8s/config/default_config.json
 //   deploy/prometheus/alerts.yml  → deploy/k8s/prometheusrule.yaml
-// Run from anywhere: node deploy/k8s/sync-generated.mjs. test/deploy/k8s.spec.ts fails when they drift.
+// Run from anywhere: node deploy/k8s/sync-generated.mjs. test/deploy/k8s-manifests.spec.ts fails when they drift.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -262,6 +262,19 @@ describe('discord_code when Discord login is not configured', () => {
       .set(fromNewClient())
       .send({ grant_type: 'discord_code', code: 'anything' });
     expectProblem(res, 400, 'UNSUPPORTED_GRANT_TYPE');
+    expect(res.body.detail).toContain('DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are not set');
+    await t.close();
+  });
+
+  it('names the one variable missing when only the client id is set', async () => {
+    const t = await bootTestApp({ DISCORD_CLIENT_ID: '123456789012345678' });
+    const res = await request(t.app.getHttpServer())
+      .post('/api/v1/auth/token')
+      .set(fromNewClient())
+      .send({ grant_type: 'discord_code', code: 'anything' });
+    expectProblem(res, 400, 'UNSUPPORTED_GRANT_TYPE');
+    expect(res.body.detail).toContain('DISCORD_CLIENT_SECRET is not set');
+    expect(res.body.detail).not.toContain('DISCORD_CLIENT_ID');
     await t.close();
   });
 });

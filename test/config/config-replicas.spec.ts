@@ -5,19 +5,19 @@ import { CONFIG_EVENTS, ConfigChangedEvent } from '../../src/modules/config';
 import { ConfigInvalidationBus } from '../../src/modules/config/config-invalidation.bus';
 import { ConfigStore } from '../../src/modules/config/config-store.port';
 import { bootTestApp, TestApp } from '../support/app';
-import { redisUrlForDb, requireRedis } from '../support/redis';
+import { describeWithRedis, redisUrlForDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 import { adminApi, eventually, guildId, makeConfigDir } from './support';
 
-const REDIS_DB = 11; // this suite's own database: parallel suites never see its cache keys
+const REDIS_DB = REDIS_DBS.configReplicas;
 
 /**
  * Two replicas of the service on one Redis and one shared store (a shared override directory). Their file
  * watchers are stopped, and the cache TTL is a minute: the only way a write on one replica can reach the
  * other within a second is the Redis invalidation message.
  */
-describe('cross-replica invalidation (two app instances, one Redis)', () => {
+describeWithRedis('cross-replica invalidation (two app instances, one Redis)', () => {
   const dir = makeConfigDir();
-  let ok = false;
   let a: TestApp;
   let b: TestApp;
   const remote: ConfigChangedEvent[] = [];
@@ -25,8 +25,6 @@ describe('cross-replica invalidation (two app instances, one Redis)', () => {
     (await adminApi(t.app).get(`/api/v1/guilds/${g}/config`).expect(200)).body;
 
   beforeAll(async () => {
-    ok = await requireRedis();
-    if (!ok) return;
     const env = { CONFIG_DIR: dir.dir, REDIS_URL: redisUrlForDb(REDIS_DB) };
     [a, b] = [await bootTestApp(env), await bootTestApp(env)];
     for (const t of [a, b]) {
@@ -42,7 +40,6 @@ describe('cross-replica invalidation (two app instances, one Redis)', () => {
   });
 
   it('without a message, a replica keeps serving its cached copy (so the next test can fail)', async () => {
-    if (!ok) return;
     const g = guildId();
     expect((await get(b, g)).config.commands.enabled).toBe(true); // cached on b
     writeFileSync(join(dir.overrides, `${g}.json`), JSON.stringify({ commands: { enabled: false } }));
@@ -51,7 +48,6 @@ describe('cross-replica invalidation (two app instances, one Redis)', () => {
   });
 
   it('a change written on one replica is served by the other within a second', async () => {
-    if (!ok) return;
     const g = guildId();
     expect((await get(b, g)).config.roles.mapping).toEqual({}); // cached on b
     expect((await get(a, g)).config.roles.mapping).toEqual({});
@@ -72,7 +68,6 @@ describe('cross-replica invalidation (two app instances, one Redis)', () => {
   });
 
   it('concurrent writes to different keys on the two replicas all survive', async () => {
-    if (!ok) return;
     const g = guildId();
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>

@@ -62,7 +62,7 @@ export function run(command: string, args: string[], opts: { cwd?: string; input
   }
 }
 
-/** Environment variables the service reads (ARCHITECTURE.md), and `<NAME>_FILE` for every secret. */
+/** Environment variables the service reads (docs/architecture.md), and `<NAME>_FILE` for every secret. */
 export const APP_ENV_NAMES: ReadonlySet<string> = new Set([
   ...Object.keys(envSchema.shape),
   ...SECRET_VARS.map((name) => `${name}_FILE`),

@@ -110,6 +110,17 @@ describe('Dockerfile', () => {
     expect(ignored('.env.example')).toBe(false);
   });
 
+  it('builds on Node 24 pinned by digest, the major that engines and CI name', () => {
+    const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(readRepoFile('Dockerfile'))?.[1];
+    expect(image).toMatch(/^node:24-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    for (const stage of stages) expect(stage.from).toBe('${NODE_IMAGE}');
+    const pkg = JSON.parse(readRepoFile('package.json')) as { engines: { node: string } };
+    expect(pkg.engines.node).toMatch(/^>=24\.\d+ <25$/);
+    const ci = readRepoFile('.ci', 'run');
+    expect(ci).toMatch(/^NODE_MAJOR=24$/m);
+    expect(ci).toMatch(/^NODE_VERSION=24\.\d+\.\d+$/m);
+  });
+
   it('has a HEALTHCHECK on /health/live that uses node, not curl or wget', () => {
     const command = healthcheckCommand();
     expect(command[0]).toBe('node');

@@ -14,6 +14,7 @@ interface Panel {
   gridPos: { x: number; y: number; w: number; h: number };
   datasource?: { type: string; uid: string };
   targets?: Target[];
+  fieldConfig?: { defaults?: { noValue?: string } };
 }
 interface Dashboard {
   uid: string;
@@ -34,6 +35,25 @@ describe('Grafana dashboard (deploy/grafana/dashboards/kaltura-discord.json)', (
   let metrics: Map<string, MetricSpec>;
   beforeAll(async () => {
     metrics = await knownMetrics();
+  });
+
+  it('says why the Discord and Kaltura rows are empty when the gateway is off or Kaltura is a sandbox', () => {
+    const rows: Record<string, RegExp> = { Discord: /DISCORD_TOKEN unset/, Kaltura: /sandbox mode/ };
+    let row = '';
+    const checked: string[] = [];
+    for (const p of dashboard.panels) {
+      if (p.type === 'row') {
+        row = p.title.split(' ')[0];
+        continue;
+      }
+      if (!rows[row]) continue;
+      expect({ panel: p.title, noValue: p.fieldConfig?.defaults?.noValue }).toEqual({
+        panel: p.title,
+        noValue: expect.stringMatching(rows[row]),
+      });
+      checked.push(row);
+    }
+    expect(new Set(checked)).toEqual(new Set(Object.keys(rows)));
   });
 
   it('has a stable uid and title and a Grafana 10+ schema', () => {

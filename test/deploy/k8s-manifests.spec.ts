@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { loadYaml, readRepoFile, repoPath } from './deploy-files';
+import { loadYaml, parseYamlDocs, readRepoFile, repoPath, run, which } from './deploy-files';
 import {
   K8sObject,
   KIND_MODELS,
@@ -59,6 +61,46 @@ describe('deploy/k8s manifests: schemas', () => {
     wrongType.spec.replicas = '2';
     expect(() => KIND_MODELS['apps/v1/StatefulSet'].validate(wrongType)).toThrow(/replicas must be integer/);
   });
+
+  (which('kubectl') ? it : it.skip)(
+    'the runbook-links component makes every runbook_url absolute under the base URL an overlay sets',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kd-overlay-'));
+      const base = relative(dir, repoPath('deploy', 'k8s'));
+      const baseUrl = 'https://git.example.com/ops/kaltura-discord/blob/v0.1.0/';
+      try {
+        writeFileSync(
+          join(dir, 'kustomization.yaml'),
+          [
+            'apiVersion: kustomize.config.k8s.io/v1beta1',
+            'kind: Kustomization',
+            `resources: ['${base}']`,
+            `components: ['${base}/components/runbook-links']`,
+            'configMapGenerator:',
+            '  - name: kaltura-discord-runbooks',
+            '    options:',
+            "      annotations: { config.kubernetes.io/local-config: 'true' }",
+            `    literals: ['baseUrl=${baseUrl}']`,
+            '',
+          ].join('\n'),
+        );
+        const docs = parseYamlDocs(run('kubectl', ['kustomize', dir]), 'overlay') as K8sObject[];
+        expect(docs.filter((o) => o.kind === 'ConfigMap' && /runbooks/.test(o.metadata.name))).toEqual([]);
+        const rule = docs.find((o) => o.kind === 'PrometheusRule') as unknown as {
+          spec: {
+            groups: Array<{ rules: Array<{ alert?: string; annotations?: { runbook_url?: string } }> }>;
+          };
+        };
+        const alerts = rule.spec.groups.flatMap((g) => g.rules).filter((r) => r.alert);
+        expect(alerts.length).toBeGreaterThan(10);
+        for (const a of alerts) {
+          expect(a.annotations?.runbook_url).toBe(`${baseUrl}docs/operations.md#${a.alert!.toLowerCase()}`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   const rendered = renderKustomize();
   if (!rendered)

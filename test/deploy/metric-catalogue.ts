@@ -15,8 +15,8 @@ export interface MetricSpec {
  */
 export const KD_METRICS: Readonly<Record<string, MetricSpec>> = {
   kd_http_request_duration_seconds: { type: 'histogram', labels: ['method', 'route', 'status'] },
-  kd_commands_total: { type: 'counter', labels: ['command', 'outcome'] },
-  kd_interaction_ack_seconds: { type: 'histogram', labels: ['command'] },
+  kd_commands_total: { type: 'counter', labels: ['kind', 'command', 'outcome'] },
+  kd_interaction_ack_seconds: { type: 'histogram', labels: ['kind'] },
   kd_kaltura_calls_total: { type: 'counter', labels: ['service', 'action', 'outcome'] },
   kd_kaltura_call_duration_seconds: { type: 'histogram', labels: ['service', 'action'] },
   kd_kaltura_circuit_state: { type: 'gauge', labels: [] },
@@ -27,6 +27,8 @@ export const KD_METRICS: Readonly<Record<string, MetricSpec>> = {
   kd_discord_rate_limits_total: { type: 'counter', labels: ['scope'] },
   kd_discord_invalid_requests_total: { type: 'counter', labels: ['status'] },
   kd_config_cache_total: { type: 'counter', labels: ['result'] },
+  kd_config_invalid_overrides: { type: 'gauge', labels: [] },
+  kd_dependency_up: { type: 'gauge', labels: ['dependency'] },
 };
 
 /** Labels Prometheus adds to every series of a target (static config, or the Prometheus Operator on Kubernetes). */

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { NEST_STARTUP_CONTEXTS } from '../../src/platform/logging';
 import { BUILT_MAIN, freePort } from '../support/process';
 
 /** Runs the built service as `npm start` would, with only the given environment. */
@@ -40,12 +41,39 @@ describe('the built service (dist/main.js)', () => {
       expect(text).toContain('Embedded default: storage: in-memory');
       expect(text).toContain('Discord gateway: off');
       expect(text).toContain('Kaltura: sandbox');
-      const lines = text.trim().split('\n');
-      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+      const records = text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      for (const r of records) expect(r.service).toBe('kaltura-discord');
+      // Start-up at info is the summary and the embedded defaults, not Nest's module and route lines.
+      expect(records.filter((r) => NEST_STARTUP_CONTEXTS.has(String(r.module)))).toEqual([]);
     } finally {
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+    expect(output()).toMatch(/"msg":"Stopped cleanly in \d+ ms"/);
+  });
+
+  it("logs Nest's module and route lines at debug when asked", async () => {
+    const port = await freePort();
+    const { child, output } = start({ PORT: String(port), LOG_LEVEL: 'debug' });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, 10_000);
+      const nest = output()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((r) => NEST_STARTUP_CONTEXTS.has(String(r.module)));
+      expect(nest.map((r) => r.module)).toEqual(
+        expect.arrayContaining(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']),
+      );
+      expect(new Set(nest.map((r) => r.level))).toEqual(new Set(['debug']));
+    } finally {
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 
@@ -78,5 +106,7 @@ describe('the built service (dist/main.js)', () => {
     expect(code).toBe(1);
     expect(output()).toContain(variable);
     expect(output()).not.toContain(value);
+    const [line] = output().trim().split('\n');
+    expect(JSON.parse(line)).toMatchObject({ level: 'fatal', service: 'kaltura-discord' });
   });
 });

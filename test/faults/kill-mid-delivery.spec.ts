@@ -12,12 +12,13 @@ import { FakeDiscord, type RecordedCall, fakeSnowflake, snowflakeForShard } from
 import { WEBHOOK_PATH, WEBHOOK_SECRET, recordingReady, tempConfigDir } from '../notification/support/app';
 import { eventually } from '../support/eventually';
 import { BUILT_MAIN, freePort } from '../support/process';
-import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
 jest.setTimeout(60_000);
 
-/** This suite's own Redis database (flushed here; others use 0, 5, 7, 8, 9, 10). */
-const REDIS_DB = 11;
+/** This suite's own Redis database (flushed here): test/support/redis-dbs.ts. */
+const REDIS_DB = REDIS_DBS.killMidDelivery;
 const POSTS = /^\/channels\/\d+\/messages$/;
 const CHILD = join(__dirname, 'service-child.js');
 
@@ -107,8 +108,7 @@ async function startService(name: string, env: Record<string, string>): Promise<
  * survives, only the jobs and the copies of their records) must deliver every accepted notification exactly once,
  * by itself, within a bound set by the stalled-job timings.
  */
-describe('faults: the process killed (SIGKILL) mid-delivery (BullMQ on Redis)', () => {
-  let available = false;
+describeWithRedis('faults: the process killed (SIGKILL) mid-delivery (BullMQ on Redis)', () => {
   let fake: FakeDiscord;
   let env: Record<string, string>;
   let configDir: string;
@@ -124,8 +124,7 @@ describe('faults: the process killed (SIGKILL) mid-delivery (BullMQ on Redis)', 
     const builtOptions = join(BUILT_MAIN, '..', 'modules', 'notification', 'notification.options.js');
     if (!readFileSync(builtOptions, 'utf8').includes('lockDurationMs'))
       throw new Error('dist/ predates the stalled-job options: run `npx nest build`');
-    available = await requireEmptyRedisDb(REDIS_DB);
-    if (!available) return;
+    await requireEmptyRedisDb(REDIS_DB);
     fake = new FakeDiscord({
       guilds: [{ id: guildId, name: 'Kill guild', channels: [{ id: channel, name: 'general' }] }],
     });
@@ -178,7 +177,6 @@ describe('faults: the process killed (SIGKILL) mid-delivery (BullMQ on Redis)', 
   };
 
   it('a delivery whose answer Discord never sent is not lost nor doubled when the process is killed', async () => {
-    if (!available) return;
     const first = await startService('first', env);
 
     // Discord stores the first message and never answers: the POST is in flight when the kill comes.

@@ -10,12 +10,13 @@ import {
   tempConfigDir,
   testOptions,
 } from '../notification/support/app';
-import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
 jest.setTimeout(60_000);
 
 /** This suite's own Redis database (flushed here; others use 0, 5, 7, 8, 9). */
-const REDIS_DB = 10;
+const REDIS_DB = REDIS_DBS.stopMidDelivery;
 const POSTS = /^\/channels\/\d+\/messages$/;
 
 /**
@@ -23,8 +24,7 @@ const POSTS = /^\/channels\/\d+\/messages$/;
  * SIGTERM (Nest's close: the worker finishes or cuts its running job, the queue closes). A new process on the
  * same Redis must deliver every accepted notification, and none twice.
  */
-describe('faults: the process stopped mid-delivery (BullMQ on Redis)', () => {
-  let available = false;
+describeWithRedis('faults: the process stopped mid-delivery (BullMQ on Redis)', () => {
   let fake: FakeDiscord;
   let env: Record<string, string>;
   const apps: NotificationTestApp[] = [];
@@ -35,8 +35,7 @@ describe('faults: the process stopped mid-delivery (BullMQ on Redis)', () => {
     fake.channelMessages(channel).filter((m) => m.message.content.includes(needle));
 
   beforeAll(async () => {
-    available = await requireEmptyRedisDb(REDIS_DB);
-    if (!available) return;
+    await requireEmptyRedisDb(REDIS_DB);
     fake = new FakeDiscord({
       guilds: [{ id: guildId, name: 'Stop guild', channels: [{ id: channel, name: 'general' }] }],
     });
@@ -55,7 +54,6 @@ describe('faults: the process stopped mid-delivery (BullMQ on Redis)', () => {
   });
 
   it('a delivery hanging at Discord when the process stops is delivered once by the next process', async () => {
-    if (!available) return;
     const first = await bootNotificationApp(env, options);
     apps.push(first);
     // Discord accepts the connection and never answers: the first post is in flight when the stop comes.

@@ -19,7 +19,7 @@ type Doc = {
   };
 };
 
-/** The REST surface fixed in ARCHITECTURE.md (config and webhooks belong to other modules). */
+/** The REST surface fixed in docs/architecture.md (config and webhooks belong to other modules). */
 const ROUTES: Array<[string, string, { auth: boolean; success: string; body?: boolean }]> = [
   ['post', '/api/v1/auth/token', { auth: false, success: '200', body: true }],
   ['post', '/api/v1/auth/refresh', { auth: false, success: '200', body: true }],

@@ -5,10 +5,11 @@ import { RATE_LIMITS } from '../../src/modules/auth';
 import { FailOpenThrottlerStorage } from '../../src/modules/auth/guards/throttler-storage';
 import { AuthWorld, bearer, expectProblem, signIn, startAuthWorld } from '../auth/support';
 import { TestApp, bootTestApp } from '../support/app';
-import { redisUrlForDb, requireRedis } from '../support/redis';
+import { describeWithRedis, redisUrlForDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
 /** This suite's Redis database: other suites use other indexes, so FLUSHDB here touches nobody else. */
-const REDIS_DB = 5;
+const REDIS_DB = REDIS_DBS.throttling;
 const AUTH_LIMIT = RATE_LIMITS.auth.limit;
 const DEFAULT_LIMIT = RATE_LIMITS.default.limit;
 
@@ -82,16 +83,13 @@ describe('rate limits (in-memory store)', () => {
   });
 });
 
-describe('rate limits shared by two app instances through Redis', () => {
-  let ok = false;
+describeWithRedis('rate limits shared by two app instances through Redis', () => {
   let a: TestApp;
   let b: TestApp;
   let raw: Redis;
   const url = redisUrlForDb(REDIS_DB);
 
   beforeAll(async () => {
-    ok = await requireRedis();
-    if (!ok) return;
     raw = new Redis(url);
     await raw.flushdb();
     a = await bootTestApp({ REDIS_URL: url });
@@ -103,7 +101,6 @@ describe('rate limits shared by two app instances through Redis', () => {
     expect(storages.every((s) => s.connected)).toBe(true);
   });
   afterAll(async () => {
-    if (!ok) return;
     await a.close();
     await b.close();
     await raw.flushdb();
@@ -111,7 +108,6 @@ describe('rate limits shared by two app instances through Redis', () => {
   });
 
   it('counts one budget across replicas: the limit holds whichever instance answers', async () => {
-    if (!ok) return;
     for (let i = 0; i < AUTH_LIMIT; i++) {
       const res = await attempt(i % 2 === 0 ? a : b, '203.0.113.20');
       expect(res.status).toBe(401);

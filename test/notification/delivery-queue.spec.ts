@@ -3,10 +3,11 @@ import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { BullMqDeliveryQueue, InProcessDeliveryQueue } from '../../src/modules/notification';
 import { deliveryQueueContract } from '../contracts/delivery-queue.contract';
-import { redisUrlForDb, requireRedis } from '../support/redis';
+import { describeWithRedis, redisUrlForDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
 /** The notification suites' own Redis database (parallel jest workers must not share one). */
-const REDIS_DB = 7;
+const REDIS_DB = REDIS_DBS.deliveryQueue;
 const policy = { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100, jitter: 0 };
 
 beforeAll(() => Logger.overrideLogger(['error']));
@@ -16,23 +17,8 @@ deliveryQueueContract('in-process', async () => {
   return { queue, close: () => queue.close() };
 });
 
-describe('with Redis', () => {
-  let available = false;
-  beforeAll(async () => {
-    available = await requireRedis();
-  });
-
+describeWithRedis('with Redis', () => {
   deliveryQueueContract('bullmq', async () => {
-    if (!available) {
-      // Locally without Redis the suite was reported skipped by requireRedis(); keep the contract runnable.
-      const queue = new InProcessDeliveryQueue({
-        concurrency: 4,
-        attempts: 5,
-        policy,
-        closeTimeoutMs: 2_000,
-      });
-      return { queue, close: () => queue.close() };
-    }
     const url = redisUrlForDb(REDIS_DB);
     const producer = new Redis(url);
     const worker = new Redis(url, { maxRetriesPerRequest: null });

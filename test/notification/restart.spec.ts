@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../fakes/discord';
-import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 import {
   NotificationTestApp,
   bootNotificationApp,
@@ -16,11 +17,10 @@ import {
 jest.setTimeout(60_000);
 
 /** This suite's own Redis database: it is flushed. */
-const REDIS_DB = 8;
+const REDIS_DB = REDIS_DBS.notificationRestart;
 const POSTS = /^\/channels\/\d+\/messages$/;
 
-describe('durable delivery with the Redis (BullMQ) queue', () => {
-  let available = false;
+describeWithRedis('durable delivery with the Redis (BullMQ) queue', () => {
   let fake: FakeDiscord;
   let env: Record<string, string>;
   const guildId = snowflakeForShard(0, 1);
@@ -29,8 +29,7 @@ describe('durable delivery with the Redis (BullMQ) queue', () => {
   const options = testOptions({ queuePrefix: `kd:notification:restart-${randomUUID()}` });
 
   beforeAll(async () => {
-    available = await requireEmptyRedisDb(REDIS_DB);
-    if (!available) return;
+    await requireEmptyRedisDb(REDIS_DB);
     fake = new FakeDiscord({
       guilds: [{ id: guildId, name: 'Restart guild', channels: [{ id: channel, name: 'general' }] }],
     });
@@ -58,7 +57,6 @@ describe('durable delivery with the Redis (BullMQ) queue', () => {
     fake.channelMessages(channel).filter((m) => m.message.content.includes(needle));
 
   it('an application restart between intake and delivery still delivers each notification exactly once', async () => {
-    if (!available) return;
     const first = await boot();
     expect((await first.http.get('/health/ready')).body.details['notification-queue']).toMatchObject({
       status: 'up',
@@ -109,7 +107,6 @@ describe('durable delivery with the Redis (BullMQ) queue', () => {
   });
 
   it('two replicas on one Redis deliver a burst with duplicates and faults exactly once', async () => {
-    if (!available) return;
     // Only these two replicas run (each on its own in-memory storage: they share nothing but Redis).
     while (apps.length) await apps.pop()?.close();
     const [a, b] = [await boot(), await boot()];

@@ -101,6 +101,23 @@ describe('POST /api/v1/webhooks/kaltura (intake)', () => {
       });
     });
 
+    it('logs why an event was ignored, once, with its id', async () => {
+      const res = await postWebhook(t, entryEvent());
+      const id = res.body.eventId as string;
+      const line = await eventually(async () =>
+        t.logs.records().find((r) => r.eventId === id && r.msg !== 'request completed'),
+      );
+      const stored = await t.events.get(id);
+      expect(stored?.status).toBe('ignored');
+      expect(line).toMatchObject({
+        level: 'info',
+        module: 'notification-webhook',
+        kind: 'recording_ready',
+        reason: stored?.outcome,
+        msg: `Kaltura event ignored: ${stored?.outcome}`,
+      });
+    });
+
     it('stores data=<urlencoded JSON> labelled application/json', async () => {
       const body = 'data=' + encodeURIComponent(JSON.stringify(entryEvent())).replace(/%20/g, '+');
       const res = await postWebhook(t, body, { contentType: 'application/json' });

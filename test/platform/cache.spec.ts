@@ -4,7 +4,7 @@ import { createCacheStore } from '../../src/platform/cache';
 import { loadSettings } from '../../src/platform/settings';
 import { cacheContract } from '../contracts/cache.contract';
 import { bootTestApp } from '../support/app';
-import { TEST_REDIS_URL, requireRedis } from '../support/redis';
+import { TEST_REDIS_URL, describeWithRedis } from '../support/redis';
 
 const storeFor = (env: Record<string, string>) => async () => {
   const keyv = createCacheStore(loadSettings(env));
@@ -14,20 +14,10 @@ const storeFor = (env: Record<string, string>) => async () => {
 
 cacheContract('memory', storeFor({}));
 
-describe('with Redis', () => {
-  let ok = false;
-  beforeAll(async () => {
-    ok = await requireRedis();
-  });
-
-  // The contract itself needs a live Redis: under CI requireRedis() has already failed the suite when it is down.
-  cacheContract('redis', async () => {
-    if (!(await requireRedis())) return storeFor({})();
-    return storeFor({ REDIS_URL: TEST_REDIS_URL })();
-  });
+describeWithRedis('with Redis', () => {
+  cacheContract('redis', storeFor({ REDIS_URL: TEST_REDIS_URL }));
 
   it('stores keys in Redis exactly as named, so kd:<module>: prefixes are what operators see', async () => {
-    if (!ok) return;
     const keyv = createCacheStore(loadSettings({ REDIS_URL: TEST_REDIS_URL }));
     const cache = createCache({ stores: [keyv] });
     await cache.set('kd:test:namespace', 'x', 5_000);
@@ -40,7 +30,6 @@ describe('with Redis', () => {
   });
 
   it('reports the cache up in readiness when Redis answers', async () => {
-    if (!ok) return;
     const t = await bootTestApp({ REDIS_URL: TEST_REDIS_URL });
     const res = await request(t.app.getHttpServer()).get('/health/ready');
     expect(res.status).toBe(200);

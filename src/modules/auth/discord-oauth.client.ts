@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { Settings } from '../../platform/settings';
+import { Settings, discordLoginMissing } from '../../platform/settings';
 import { DISCORD_TIMEOUT_MS } from './auth.constants';
 import { authErrors } from './auth.errors';
 import { SNOWFLAKE } from './domain/principal';
@@ -37,7 +37,12 @@ export class DiscordOAuthClient {
 
   /** Discord login needs the application's client id and secret. */
   get loginEnabled(): boolean {
-    return !!this.settings.discord.clientId && !!this.settings.discord.clientSecret;
+    return this.missingSettings.length === 0;
+  }
+
+  /** The variables Discord login still needs (names only): said in the refusal and the start-up report. */
+  get missingSettings(): string[] {
+    return discordLoginMissing(this.settings);
   }
 
   /** Exchanges an authorization code for the user's Discord access token. */

@@ -41,7 +41,11 @@ export class TokenService {
     guildIds: string[];
   }): Promise<TokenGrant> {
     if (!this.discord.loginEnabled) {
-      throw authErrors.unsupportedGrant('Discord login is not configured on this server.');
+      throw authErrors.unsupportedGrant(
+        `Discord login is not configured on this server: ${this.discord.missingSettings.join(' and ')} ${
+          this.discord.missingSettings.length > 1 ? 'are' : 'is'
+        } not set.`,
+      );
     }
     const discordToken = await this.discord.exchangeCode(input.code, input.redirectUri);
     const user = await this.discord.currentUser(discordToken);

@@ -59,6 +59,13 @@ export class KalturaEventProcessor {
     }
     if (await this.events.complete(id, { ...result, at: new Date() })) {
       this.metrics.webhook(event.mapping.kind, result.status);
+      // An operator asking "why did nothing happen for this event?" finds the answer without the database.
+      if (result.status === 'ignored') {
+        this.log.log(
+          { eventId: id, kind: event.mapping.kind, eventType: event.eventType, reason: result.outcome },
+          `Kaltura event ignored: ${result.outcome}`,
+        );
+      }
     }
   }
 

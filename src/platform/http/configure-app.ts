@@ -3,8 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
-import { requestId } from '../logging';
+import { AppLogger, HTTP_LOG_MIDDLEWARE, HttpLogMiddleware } from '../logging';
 import { HttpMetricsMiddleware } from '../metrics';
 import { ProblemDetailsFilter, bodyErrorMiddleware, createValidationPipe } from '../errors';
 import { Settings } from '../settings';
@@ -34,14 +33,12 @@ function keepRaw(req: express.Request, _res: unknown, buf: Buffer): void {
  * pipeline. The app must be created with `bodyParser: false` and `bufferLogs: true`.
  */
 export function configureApp(app: NestExpressApplication, settings: Settings): NestExpressApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   // `req.ip` (rate limits, logs) comes from X-Forwarded-For only through the proxies TRUST_PROXY names.
   app.set('trust proxy', settings.http.trustProxy);
   app.disable('x-powered-by');
-  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-    requestId(req, res);
-    next();
-  });
+  // First, so every response has its access-log line and request id, even one the body parser refuses.
+  app.use(app.get<HttpLogMiddleware>(HTTP_LOG_MIDDLEWARE));
   const metrics = app.get(HttpMetricsMiddleware);
   app.use(metrics.use.bind(metrics));
   // HSTS pins browsers to HTTPS for a whole host: the ingress that terminates TLS decides that, not the service.

@@ -73,7 +73,7 @@ export const trustProxy = z
   .transform((v): number | string[] => (/^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
 
 /**
- * The raw environment as the service reads it. Names are fixed by ARCHITECTURE.md. Every value arrives as a
+ * The raw environment as the service reads it. Names are fixed (docs/architecture.md). Every value arrives as a
  * string; this schema turns it into typed values and says which variable is wrong, never what its value was.
  */
 export const envSchema = z.object({

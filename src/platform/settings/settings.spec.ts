@@ -173,6 +173,19 @@ describe('startupReport', () => {
     );
   });
 
+  it('says which variable Discord sign-in still needs', () => {
+    const none = startupReport(loadSettings({})).defaults.join('\n');
+    expect(none).toContain('REST API Discord sign-in: off (set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET)');
+    const idOnly = startupReport(loadSettings({ DISCORD_CLIENT_ID: '123456789012345678' })).defaults.join(
+      '\n',
+    );
+    expect(idOnly).toContain('REST API Discord sign-in: off (set DISCORD_CLIENT_SECRET)');
+    const both = startupReport(
+      loadSettings({ DISCORD_CLIENT_ID: '123456789012345678', DISCORD_CLIENT_SECRET: 'client-secret-x' }),
+    ).defaults.join('\n');
+    expect(both).not.toContain('sign-in');
+  });
+
   it('contains no secret', () => {
     const s = loadSettings({
       KALTURA_PARTNER_ID: '9',

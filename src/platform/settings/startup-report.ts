@@ -1,5 +1,13 @@
 import { Settings } from './settings';
 
+/** The variables the REST API's Discord sign-in (`grant_type=discord_code`) needs and that are not set. */
+export function discordLoginMissing(s: Settings): string[] {
+  return [
+    ...(s.discord.clientId ? [] : ['DISCORD_CLIENT_ID']),
+    ...(s.discord.clientSecret ? [] : ['DISCORD_CLIENT_SECRET']),
+  ];
+}
+
 /**
  * What a person starting the service needs to know about its configuration: which parts run on embedded
  * defaults and what to set to change that. Never contains a secret.
@@ -16,6 +24,10 @@ export function startupReport(s: Settings): { summary: Record<string, string>; d
     defaults.push('Kaltura webhooks: all refused, no secret to check them with (set KALTURA_WEBHOOK_SECRET)');
   }
   if (!s.discord.token) defaults.push('Discord gateway: off (set DISCORD_TOKEN to connect the bot)');
+  const loginMissing = discordLoginMissing(s);
+  if (loginMissing.length) {
+    defaults.push(`REST API Discord sign-in: off (set ${loginMissing.join(' and ')})`);
+  }
   if (s.jwt.generated) defaults.push('JWT_SECRET: generated for this process; API tokens die with it');
   return {
     summary: {

@@ -19,7 +19,7 @@ import { ConfigUpdateAutocomplete } from './config-update.autocomplete';
 import { normalizeKey, parseConfigValue } from './config-value.parser';
 import { deferEphemeral } from '../interaction/acknowledge';
 
-/** Command names (fixed by ARCHITECTURE.md). */
+/** Command names (fixed public names: docs/architecture.md). */
 export const CONFIG_COMMANDS = {
   view: 'kaltura-config-view',
   update: 'kaltura-config-update',
