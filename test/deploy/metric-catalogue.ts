@@ -26,6 +26,7 @@ export const KD_METRICS: Readonly<Record<string, MetricSpec>> = {
   kd_notification_queue_depth: { type: 'gauge', labels: [] },
   kd_discord_rate_limits_total: { type: 'counter', labels: ['scope'] },
   kd_config_cache_total: { type: 'counter', labels: ['result'] },
+  kd_dependency_up: { type: 'gauge', labels: ['dependency'] },
 };
 
 /** Labels Prometheus adds to every series of a target (static config, or the Prometheus Operator on Kubernetes). */
