@@ -12,6 +12,7 @@ import {
 import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA } from '@nestjs/common/constants';
 import { Client } from 'discord.js';
 import { NECORD_MODULE_OPTIONS, NecordModule } from 'necord';
+import { RedisConnections } from '../../platform/cache';
 import { Settings } from '../../platform/settings';
 import { AuthModule } from '../auth';
 import { GuildConfigModule } from '../config';
@@ -72,7 +73,12 @@ export class DiscordModule {
     if (!settings.discord.token) {
       return { module: DiscordModule, providers: [DiscordGatewayOffNotice] };
     }
-    const necord = NecordModule.forRootAsync({ useFactory: necordOptions, inject: [Settings] });
+    const necord = NecordModule.forRootAsync({
+      // With Redis, replicas pace their IDENTIFYs together (one per max_concurrency bucket every 5 s).
+      useFactory: (s: Settings, redis: RedisConnections) =>
+        necordOptions(s, redis.enabled ? redis.client : undefined),
+      inject: [Settings, RedisConnections],
+    });
     // Listen first: the client necord logs in during bootstrap only returns; DiscordConnection logs in afterwards.
     necord.providers = [...(necord.providers ?? []), backgroundLoginClientProvider(NECORD_MODULE_OPTIONS)];
     return {
