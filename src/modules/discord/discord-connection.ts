@@ -92,10 +92,10 @@ export class DiscordConnection implements OnApplicationBootstrap, OnApplicationS
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Ends the retry loop. Not awaited: a login still under way ends when necord destroys the client. */
+  onApplicationShutdown(): void {
     this.current = 'stopped';
     this.stop.abort();
-    await this.loop;
   }
 
   /** Resolves when the login loop ends: connected, given up or stopped. */
