@@ -1,6 +1,8 @@
 import { GatewayIntentBits, Options } from 'discord.js';
 import type { NecordModuleOptions } from 'necord';
+import type Redis from 'ioredis';
 import { Agent } from 'undici';
+import { redisIdentifyThrottler } from './identify-throttler';
 import type { Settings } from '../../platform/settings';
 
 /**
@@ -20,9 +22,9 @@ export const DISCORD_MEMBER_CACHE_SIZE = 1_000;
 /**
  * The discord.js client necord creates, from the settings. Only the `Guilds` intent: slash commands, buttons
  * and autocomplete arrive as interactions, and no privileged intent is needed. Messages never ping anyone
- * unless a message says otherwise.
+ * unless a message says otherwise. With `redis`, IDENTIFYs are paced across replicas (`RedisIdentifyThrottler`).
  */
-export function necordOptions(settings: Settings): NecordModuleOptions {
+export function necordOptions(settings: Settings, redis?: Redis): NecordModuleOptions {
   const discord = settings.discord;
   if (!discord.token) throw new Error('necordOptions: DISCORD_TOKEN is unset');
   const shardIds = discord.shardIds;
@@ -51,6 +53,13 @@ export function necordOptions(settings: Settings): NecordModuleOptions {
     // Several replicas share the shards: only the one running shard 0 (re)registers the commands.
     skipRegistration: shardIds !== undefined && !shardIds.includes(0),
     ...(shardIds ? { shards: shardIds } : {}),
+    ...(redis
+      ? {
+          ws: {
+            buildIdentifyThrottler: redisIdentifyThrottler(redis, { scope: discord.clientId ?? 'bot' }),
+          },
+        }
+      : {}),
     ...(discord.shardCount !== undefined ? { shardCount: discord.shardCount } : {}),
   };
 }

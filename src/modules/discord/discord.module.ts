@@ -10,7 +10,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA } from '@nestjs/common/constants';
-import { NecordModule } from 'necord';
+import { Client } from 'discord.js';
+import { NECORD_MODULE_OPTIONS, NecordModule } from 'necord';
+import { RedisConnections } from '../../platform/cache';
 import { Settings } from '../../platform/settings';
 import { AuthModule } from '../auth';
 import { GuildConfigModule } from '../config';
@@ -21,6 +23,7 @@ import { MeetingCommands } from './commands/meeting.commands';
 import { MeetingLookup } from './commands/meeting-lookup.service';
 import { CONFIG_COMMAND_PROVIDERS } from './config';
 import { necordOptions } from './discord-client.options';
+import { DiscordConnection, backgroundLoginClientProvider } from './discord-connection';
 import { DiscordMetrics, discordMetricProviders } from './discord.metrics';
 import { InteractionWebhookLane } from './interaction-webhook.lane';
 import { CommandAccessService } from './interaction/command-access.service';
@@ -70,14 +73,17 @@ export class DiscordModule {
     if (!settings.discord.token) {
       return { module: DiscordModule, providers: [DiscordGatewayOffNotice] };
     }
+    const necord = NecordModule.forRootAsync({
+      // With Redis, replicas pace their IDENTIFYs together (one per max_concurrency bucket every 5 s).
+      useFactory: (s: Settings, redis: RedisConnections) =>
+        necordOptions(s, redis.enabled ? redis.client : undefined),
+      inject: [Settings, RedisConnections],
+    });
+    // Listen first: the client necord logs in during bootstrap only returns; DiscordConnection logs in afterwards.
+    necord.providers = [...(necord.providers ?? []), backgroundLoginClientProvider(NECORD_MODULE_OPTIONS)];
     return {
       module: DiscordModule,
-      imports: [
-        NecordModule.forRootAsync({ useFactory: necordOptions, inject: [Settings] }),
-        MeetingsModule,
-        GuildConfigModule,
-        AuthModule,
-      ],
+      imports: [necord, MeetingsModule, GuildConfigModule, AuthModule],
       providers: [
         ...withDiscordHandling([...HANDLERS, ...CONFIG_COMMAND_PROVIDERS]),
         ...discordMetricProviders(),
@@ -88,6 +94,11 @@ export class DiscordModule {
         MeetingLookup,
         MeetingMessageUpdater,
         InteractionWebhookLane,
+        {
+          provide: DiscordConnection,
+          useFactory: (client: Client, s: Settings) => new DiscordConnection(client, s.discord.token ?? ''),
+          inject: [Client, Settings],
+        },
       ],
       exports: [CommandAccessService],
     };

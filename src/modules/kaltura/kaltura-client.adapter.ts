@@ -4,6 +4,7 @@ import * as kaltura from 'kaltura-client';
 import type { Settings } from '../../platform/settings';
 import { KalturaAdminSession } from './kaltura-admin-session';
 import {
+  ACTION_BLOCKED,
   DEFAULT_RESILIENCE,
   KalturaResilienceOptions,
   KalturaTransport,
@@ -91,7 +92,19 @@ export class KalturaClientAdapter extends KalturaPort {
     });
   }
 
+  /**
+   * A refusal by Kaltura's rate limiter (`ACTION_BLOCKED` in a slot) is undone like any half-created room, then the
+   * whole room is tried again within the call's deadline.
+   */
   async createRoom(input: CreateRoomInput): Promise<KalturaRoom> {
+    return this.transport
+      .whileBlocked('multirequest.createRoom', () => this.createRoomOnce(input))
+      .catch((error: unknown) => {
+        throw toDomainError(error);
+      });
+  }
+
+  private async createRoomOnce(input: CreateRoomInput): Promise<KalturaRoom> {
     const start = Math.floor(this.now() / 1000);
     const name = [...input.title].slice(0, 256).join('');
     const description = input.description === undefined ? {} : { description: input.description };
@@ -141,6 +154,7 @@ export class KalturaClientAdapter extends KalturaPort {
     }
     // Half a room is worse than none: undo what was created before reporting the failure.
     await this.compensate({ resourceId, eventId });
+    if (failed?.fault.code === ACTION_BLOCKED) throw failed.fault;
     throw failed ? toDomainError(failed.fault) : new KalturaUnavailableError('bad_response');
   }
 

@@ -24,6 +24,7 @@ import {
   KalturaUnavailableError,
   classifyFailure,
   isApiException,
+  isKalturaCode,
 } from './kaltura.errors';
 import { KalturaCallMetrics, KalturaCallOutcome, NO_KALTURA_METRICS } from './kaltura.metrics';
 import { CircuitStateName } from './kaltura.port';
@@ -47,6 +48,13 @@ export interface KalturaResilienceOptions {
   breakerWindowMs: number;
   /** How long the breaker stays open before it lets a trial call through, in ms (default 30 000). */
   halfOpenAfterMs: number;
+  /**
+   * How long a call keeps retrying while Kaltura's rate limiter answers `ACTION_BLOCKED`, in ms (default 8 000):
+   * the call's deadline for that weather. Past it the call fails as `KALTURA_UNAVAILABLE` (reason `rate_limited`).
+   */
+  blockedDeadlineMs: number;
+  /** First wait after an `ACTION_BLOCKED` answer, in ms (default 500); it doubles, with jitter, up to 4 s. */
+  blockedBackoffMs: number;
 }
 
 export const DEFAULT_RESILIENCE: KalturaResilienceOptions = {
@@ -57,7 +65,15 @@ export const DEFAULT_RESILIENCE: KalturaResilienceOptions = {
   breakerThreshold: 5,
   breakerWindowMs: 10_000,
   halfOpenAfterMs: 30_000,
+  blockedDeadlineMs: 8_000,
+  blockedBackoffMs: 500,
 };
+
+/** Kaltura's rate limiter's answer (HTTP 200, `KalturaAPIException`, args `ACTION_NAME`, `SERVICE_NAME`). */
+export const ACTION_BLOCKED = 'ACTION_BLOCKED';
+
+/** Longest wait between two attempts of a call Kaltura's rate limiter refused. */
+const BLOCKED_MAX_BACKOFF_MS = 4_000;
 
 /** Share of the window's attempts that must have failed for the breaker to open (strictly more). */
 export const BREAKER_FAILURE_RATIO = 0.5;
@@ -65,7 +81,7 @@ export const BREAKER_FAILURE_RATIO = 0.5;
 /** One multirequest slot: Kaltura answers each sub-request separately. */
 export type SlotResult = { ok: true; value: unknown } | { ok: false; fault: KalturaApiFault };
 
-type Label = { service: string; action: string; expectedCodes?: readonly string[] };
+type Label = { service: string; action: string; idempotent: boolean; expectedCodes?: readonly string[] };
 
 /**
  * kaltura-client's default logger prints every request body, admin KS and secrets included. This one keeps the
@@ -112,6 +128,8 @@ export class KalturaTransport {
   private readonly retryUnprocessed: RetryPolicy;
   private readonly timeout: TimeoutPolicy;
   private openedAt = 0;
+  private readonly now = Date.now;
+  private readonly sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
   constructor(
     serviceUrl: string,
@@ -192,9 +210,14 @@ export class KalturaTransport {
     opts: { idempotent: boolean; expectedCodes?: readonly string[] },
   ): Promise<unknown> {
     const probe = build();
-    const label = { service: probe.service, action: probe.action, expectedCodes: opts.expectedCodes };
+    const label = {
+      service: probe.service,
+      action: probe.action,
+      idempotent: opts.idempotent,
+      expectedCodes: opts.expectedCodes,
+    };
     return this.withAdminKs(
-      (ks) => this.resilient(label, opts.idempotent, 'object', () => build().setKs(ks).execute(this.client)),
+      (ks) => this.resilient(label, 'object', () => build().setKs(ks).execute(this.client)),
       () => false,
     );
   }
@@ -209,10 +232,15 @@ export class KalturaTransport {
     build: () => kaltura.RequestBuilder[],
     opts: { idempotent: boolean; expectedCodes?: readonly string[] },
   ): Promise<SlotResult[]> {
-    const label = { service: 'multirequest', action, expectedCodes: opts.expectedCodes };
+    const label = {
+      service: 'multirequest',
+      action,
+      idempotent: opts.idempotent,
+      expectedCodes: opts.expectedCodes,
+    };
     return this.withAdminKs(
       async (ks) => {
-        const raw = await this.resilient(label, opts.idempotent, 'array', () => {
+        const raw = await this.resilient(label, 'array', () => {
           const multi = new SafeMultiRequestBuilder();
           for (const request of build()) multi.add(request);
           return multi.setKs(ks).execute(this.client);
@@ -242,13 +270,50 @@ export class KalturaTransport {
     return attempt(this.session.get());
   }
 
-  private async resilient(
+  /**
+   * Kaltura's rate limiter (`ACTION_BLOCKED`) is weather, not an outage: the call waits and tries again until its
+   * deadline, and the breaker never hears of it (an API exception is not a failure it handles). Other faults go
+   * through the retry policy and breaker as before.
+   */
+  private resilient(
     label: Label,
-    idempotent: boolean,
     expect: 'object' | 'array',
     send: () => Promise<unknown>,
   ): Promise<unknown> {
-    const policy = idempotent ? this.retryAny : this.retryUnprocessed;
+    return this.whileBlocked(`${label.service}.${label.action}`, () => this.guarded(label, expect, send));
+  }
+
+  /**
+   * Runs `run` again, with growing jittered waits, while it fails with `ACTION_BLOCKED`, until the call's deadline
+   * (`blockedDeadlineMs`); then rejects with `KalturaUnavailableError('rate_limited')`. Kaltura's rate limiter is
+   * weather, not an outage: the breaker never hears of it (an API exception is not a failure it handles).
+   * @param what names the call in the give-up log line.
+   */
+  async whileBlocked<T>(what: string, run: () => Promise<T>): Promise<T> {
+    const deadline = this.now() + this.options.blockedDeadlineMs;
+    for (let blocked = 0; ; blocked++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!isKalturaCode(error, ACTION_BLOCKED)) throw error;
+        const ceiling = Math.min(BLOCKED_MAX_BACKOFF_MS, this.options.blockedBackoffMs * 2 ** blocked);
+        // Jitter on the upper half: replicas refused together do not come back together.
+        const wait = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+        if (this.now() + wait > deadline) {
+          this.log.warn(`Kaltura ${what}: still ACTION_BLOCKED after ${blocked + 1} attempts; giving up`);
+          throw new KalturaUnavailableError('rate_limited');
+        }
+        await this.sleep(wait);
+      }
+    }
+  }
+
+  private async guarded(
+    label: Label,
+    expect: 'object' | 'array',
+    send: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const policy = label.idempotent ? this.retryAny : this.retryUnprocessed;
     try {
       return await policy.execute(() => this.breaker.execute(() => this.attempt(label, expect, send)));
     } catch (error) {
@@ -273,6 +338,9 @@ export class KalturaTransport {
       const shapeOk =
         expect === 'array' ? Array.isArray(result) : typeof result === 'object' && result !== null;
       if (!shapeOk) throw new KalturaTransportFault('bad_response', false, false, 'unexpected response body');
+      if (label.idempotent && Array.isArray(result) && result.some(isBlocked)) {
+        throw new KalturaApiFault(ACTION_BLOCKED);
+      }
       const failedSlot = (value: unknown) =>
         isApiException(value) && !label.expectedCodes?.includes(value.code);
       if (Array.isArray(result) && result.some(failedSlot)) outcome = 'kaltura_error';
@@ -300,8 +368,17 @@ export class KalturaTransport {
   }
 }
 
+/**
+ * A slot Kaltura's rate limiter refused. A multirequest of reads is repeated whole; one that writes is handed back
+ * to its caller, which knows what its other slots created (`createRoom` undoes them, then repeats).
+ */
+function isBlocked(value: unknown): boolean {
+  return isApiException(value) && value.code === ACTION_BLOCKED;
+}
+
 function outcomeOf(fault: unknown): KalturaCallOutcome {
-  if (fault instanceof KalturaApiFault) return 'kaltura_error';
+  if (fault instanceof KalturaApiFault)
+    return fault.code === ACTION_BLOCKED ? 'rate_limited' : 'kaltura_error';
   if (!(fault instanceof KalturaTransportFault)) return 'network_error';
   switch (fault.reason) {
     case 'timeout':

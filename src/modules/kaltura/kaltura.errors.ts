@@ -2,7 +2,7 @@ import { DomainError, NotFoundError, UnavailableError } from '../../platform/err
 
 /** Domain error codes this module throws (and their HTTP statuses). */
 export const KALTURA_ERROR_CODES = {
-  /** 503: Kaltura could not be reached (timeout, network, 5xx, breaker open). Safe to retry later. */
+  /** 503: Kaltura could not be reached (timeout, network, 5xx, breaker open, rate limited). Safe to retry later. */
   KALTURA_UNAVAILABLE: 'KALTURA_UNAVAILABLE',
   /** 502: Kaltura answered with an API exception; `details.kalturaCode` names it. */
   KALTURA_REJECTED: 'KALTURA_REJECTED',
@@ -10,8 +10,9 @@ export const KALTURA_ERROR_CODES = {
   MEETING_ROOM_NOT_FOUND: 'MEETING_ROOM_NOT_FOUND',
 } as const;
 
+/** `rate_limited`: Kaltura's rate limiter kept answering `ACTION_BLOCKED` until the call's deadline. */
 export type KalturaUnavailableReason =
-  'timeout' | 'network' | 'http_status' | 'circuit_open' | 'bad_response';
+  'timeout' | 'network' | 'http_status' | 'circuit_open' | 'bad_response' | 'rate_limited';
 
 export class KalturaUnavailableError extends UnavailableError {
   constructor(readonly reason: KalturaUnavailableReason) {
@@ -53,7 +54,7 @@ export class KalturaApiFault extends Error {
 /** The request did not get a Kaltura answer. Internal: drives retries and the circuit breaker. */
 export class KalturaTransportFault extends Error {
   constructor(
-    readonly reason: Exclude<KalturaUnavailableReason, 'circuit_open'>,
+    readonly reason: Exclude<KalturaUnavailableReason, 'circuit_open' | 'rate_limited'>,
     /** Worth another attempt (network trouble, timeout, 5xx, 429). */
     readonly retryable: boolean,
     /** Kaltura certainly did not act on it (refused connection, 502/503/429): a write may be repeated. */
@@ -119,6 +120,7 @@ export function classifyFailure(raw: unknown): unknown {
 export function toDomainError(error: unknown): unknown {
   const fault = classifyFailure(error);
   if (fault instanceof KalturaApiFault) {
+    if (fault.code === 'ACTION_BLOCKED') return new KalturaUnavailableError('rate_limited');
     return fault.code === 'INVALID_OBJECT_ID'
       ? new MeetingRoomNotFoundError()
       : new KalturaRejectedError(fault.code);

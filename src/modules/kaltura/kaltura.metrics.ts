@@ -15,9 +15,19 @@ export const KALTURA_METRICS = {
   circuit: 'kd_kaltura_circuit_state',
 } as const;
 
-/** Outcome of one HTTP attempt (or of a call the open breaker refused). */
+/**
+ * Outcome of one HTTP attempt (or of a call the open breaker refused). `rate_limited`: Kaltura's limiter answered
+ * `ACTION_BLOCKED`, counted apart from `kaltura_error` because it is retried and is no fault of either side.
+ */
 export type KalturaCallOutcome =
-  'success' | 'kaltura_error' | 'timeout' | 'network_error' | 'http_error' | 'bad_response' | 'circuit_open';
+  | 'success'
+  | 'kaltura_error'
+  | 'rate_limited'
+  | 'timeout'
+  | 'network_error'
+  | 'http_error'
+  | 'bad_response'
+  | 'circuit_open';
 
 /** Gauge values of `kd_kaltura_circuit_state`. */
 export const CIRCUIT_STATE_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };

@@ -57,6 +57,7 @@ export function createDeliveryQueue(redis: RedisConnections, options: Notificati
       lockDurationMs: options.lockDurationMs,
       stalledIntervalMs: options.stalledIntervalMs,
       maxStalledCount: options.maxStalledCount,
+      outage: redis.outage,
     },
   );
 }

@@ -1,2 +1,3 @@
 export * from './cache.module';
 export * from './redis-connections';
+export * from './outage-log';

@@ -1,14 +1,18 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { Settings } from '../settings';
+import { OutageLog } from './outage-log';
 
 /**
  * Hands out ioredis connections to `REDIS_URL` (commands, pub/sub subscribers, queues each need their own) and
- * closes them all on shutdown. Every connection logs its errors: a Redis outage is never silent.
+ * closes them all on shutdown. Every connection reports to one `OutageLog`: a Redis outage is one error line, a
+ * reminder a minute, and one line when it is over; never silent, never a flood.
  */
 @Injectable()
 export class RedisConnections implements OnApplicationShutdown {
   private readonly logger = new Logger('redis');
+  /** Shared with clients built on these connections (BullMQ), so their errors count into the same outage. */
+  readonly outage = new OutageLog('Redis', this.logger);
   private readonly clients = new Set<Redis>();
   private shared?: Redis;
 
@@ -28,13 +32,8 @@ export class RedisConnections implements OnApplicationShutdown {
       retryStrategy: (times) => Math.min(times * 200, 5_000),
       ...options,
     });
-    let lastError = 0;
-    client.on('error', (err: Error) => {
-      // Reconnect loops emit an error per attempt: log at most one every 10 s per connection.
-      if (Date.now() - lastError > 10_000)
-        this.logger.error({ err: err.message, connection: name }, 'Redis error');
-      lastError = Date.now();
-    });
+    client.on('error', (err: Error) => this.outage.failure(name, err.message));
+    client.on('ready', () => this.outage.recovered(name));
     this.clients.add(client);
     client.once('end', () => this.clients.delete(client));
     return client;

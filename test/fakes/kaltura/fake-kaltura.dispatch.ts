@@ -15,6 +15,8 @@ export interface DispatchContext {
   takeInvalidKs: (service: string, action: string, ks: unknown) => boolean;
   /** The API exception code a `refuseAction` switch answers this action with, if any. */
   refusal: (service: string, action: string, params: Params) => string | undefined;
+  /** Consumes a `blockActions` switch: true when the rate limiter refuses this action. */
+  takeBlocked: (service: string, action: string) => boolean;
 }
 
 /** Runs api_v3 requests against the store: KS checks, multirequest references, call recording. */
@@ -74,6 +76,7 @@ export class FakeDispatcher {
     this.ctx.calls.push(call);
     try {
       if (!KS_EXEMPT.has(`${service}.${action}`)) call.ks = this.verify(ks, forceInvalidKs, service, action);
+      if (this.ctx.takeBlocked(service, action)) throw actionBlocked(service, action);
       const refused = this.ctx.refusal(service, action, params);
       if (refused) throw new FakeApiError(refused, `Refused by the test (${refused})`);
       return this.ctx.store().run(service, action, params);
@@ -107,4 +110,17 @@ export class FakeDispatcher {
     }
     return parsed;
   }
+}
+
+/**
+ * Kaltura's rate-limiter answer, as kaltura/server's `KalturaErrors::ACTION_BLOCKED` defines it
+ * (`ACTION_BLOCKED;ACTION_NAME,SERVICE_NAME;Action "@ACTION_NAME@" in service "@SERVICE_NAME@" is blocked`), sent
+ * with HTTP 200 like every API exception. Unconfirmed: whether the live limiter refuses a multirequest per slot (as
+ * modelled here: each action is dispatched, and checked, on its own) or as a whole.
+ */
+export function actionBlocked(service: string, action: string): FakeApiError {
+  return new FakeApiError('ACTION_BLOCKED', `Action "${action}" in service "${service}" is blocked`, {
+    ACTION_NAME: action,
+    SERVICE_NAME: service,
+  });
 }

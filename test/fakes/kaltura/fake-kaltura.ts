@@ -50,6 +50,7 @@ export class FakeKaltura {
   private failureStatus = 503;
   private resetsLeft = 0;
   private invalidKsLeft = 0;
+  private blocked: { left: number; target?: string } = { left: 0 };
   private refusals: Array<{ target: string; code: string; when: (params: Params) => boolean }> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly dispatcher: FakeDispatcher;
@@ -68,6 +69,7 @@ export class FakeKaltura {
       takeInvalidKs: (service, action, ks) => this.takeInvalidKs(service, action, ks),
       refusal: (service, action, params) =>
         this.refusals.find((r) => r.target === `${service}.${action}` && r.when(params))?.code,
+      takeBlocked: (service, action) => this.takeBlocked(service, action),
     });
   }
 
@@ -133,6 +135,14 @@ export class FakeKaltura {
     this.refusals.push({ target, code, when });
   }
 
+  /**
+   * Kaltura's rate limiter: the next `count` actions (of `target`, `service.action` as on the wire, when given) are
+   * answered `ACTION_BLOCKED` (HTTP 200, exception body) instead of running. `Infinity` blocks until `clearFaults`.
+   */
+  blockActions(count: number, target?: string): void {
+    this.blocked = { left: count, target };
+  }
+
   /** Stops listening: connections are refused until `goUp`. */
   async goDown(): Promise<void> {
     await this.stop();
@@ -149,6 +159,7 @@ export class FakeKaltura {
     this.failuresLeft = 0;
     this.resetsLeft = 0;
     this.invalidKsLeft = 0;
+    this.blocked = { left: 0 };
     this.refusals = [];
   }
 
@@ -264,6 +275,13 @@ export class FakeKaltura {
     if (this.invalidKsLeft === 0 || `${service}.${action}` === 'session.start' || typeof ks !== 'string')
       return false;
     this.invalidKsLeft--;
+    return true;
+  }
+
+  private takeBlocked(service: string, action: string): boolean {
+    const { left, target } = this.blocked;
+    if (left <= 0 || (target !== undefined && target !== `${service}.${action}`)) return false;
+    this.blocked.left = left - 1;
     return true;
   }
 

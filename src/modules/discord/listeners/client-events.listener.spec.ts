@@ -4,6 +4,7 @@ import type { Client } from 'discord.js';
 import { HealthRegistry } from '../../../platform/health';
 import { DiscordInvalidRequests } from '../../../platform/metrics';
 import { testCounter, testHistogram } from '../../../../test/discord/support/interaction-stubs';
+import type { DiscordConnection } from '../discord-connection';
 import { DiscordMetrics } from '../discord.metrics';
 import { ClientEventsListener } from './client-events.listener';
 
@@ -23,6 +24,7 @@ function setup(ready: boolean) {
     health,
     new DiscordMetrics(testCounter('i', ['kind', 'command', 'outcome']), rateLimits, testHistogram()),
     new DiscordInvalidRequests(invalid),
+    { details: () => ({ state: ready ? 'ready' : 'retrying', attempts: 2 }) } as unknown as DiscordConnection,
   );
   listener.onModuleInit();
   return { rest, health, rateLimits, invalid, listener };
@@ -43,11 +45,15 @@ describe('ClientEventsListener', () => {
     const up = setup(true)
       .health.all()
       .find((c) => c.name === 'discord')!;
-    expect(await up.check()).toEqual({ ping: 42, guilds: 3 });
+    expect(await up.check()).toEqual({ state: 'ready', attempts: 2, ping: 42, guilds: 3 });
+    expect(up).toMatchObject({ required: false, dependency: 'discord' });
     const down = setup(false)
       .health.all()
       .find((c) => c.name === 'discord')!;
-    await expect(down.check()).rejects.toThrow('Discord gateway is not connected');
+    await expect(down.check()).rejects.toMatchObject({
+      message: 'Discord gateway is not connected',
+      details: { state: 'retrying', attempts: 2 },
+    });
   });
 
   it('counts and logs rate limits without the URL (it can hold an interaction token)', async () => {

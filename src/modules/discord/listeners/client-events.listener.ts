@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Client, RESTEvents, type APIRequest, type RateLimitData } from 'discord.js';
 import { Context, On, Once, type ContextOf } from 'necord';
-import { HealthRegistry } from '../../../platform/health';
+import { DependencyDownError, HealthRegistry } from '../../../platform/health';
 import { DiscordInvalidRequests } from '../../../platform/metrics';
+import { DiscordConnection } from '../discord-connection';
 import { DiscordMetrics } from '../discord.metrics';
 
 const INTERACTION_CALLBACK = /^\/interactions\/(\d+)\/[^/]+\/callback/;
@@ -20,6 +21,7 @@ export class ClientEventsListener implements OnModuleInit {
     private readonly health: HealthRegistry,
     private readonly metrics: DiscordMetrics,
     private readonly invalidRequests: DiscordInvalidRequests,
+    private readonly connection: DiscordConnection,
   ) {}
 
   onModuleInit(): void {
@@ -32,11 +34,16 @@ export class ClientEventsListener implements OnModuleInit {
       const type = (request.data.body as { type?: number } | undefined)?.type ?? 0;
       this.metrics.acknowledged(match[1], type);
     });
+    // Reported, not required: a pod without the gateway still takes webhooks and serves the REST API.
     this.health.register({
       name: 'discord',
+      dependency: 'discord',
+      required: false,
       check: async () => {
-        if (!this.client.isReady()) throw new Error('Discord gateway is not connected');
-        return { ping: this.client.ws.ping, guilds: this.client.guilds.cache.size };
+        const details = this.connection.details();
+        if (!this.client.isReady())
+          throw new DependencyDownError('Discord gateway is not connected', details);
+        return { ...details, ping: this.client.ws.ping, guilds: this.client.guilds.cache.size };
       },
     });
     // @discordjs/rest waits these out by itself; they are logged so a misbehaving loop shows up.

@@ -29,6 +29,11 @@ export interface BullMqQueueOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   maxStalledCount?: number;
+  /**
+   * The Redis outage log of the connections given (`RedisConnections.outage`): queue and worker errors during an
+   * outage are counted there instead of each becoming a log line.
+   */
+  outage?: { absorb(): boolean };
 }
 
 /** Refuses stalled-job settings BullMQ would misbehave with (it checks only some of them, and only at `start`). */
@@ -73,7 +78,9 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
     super();
     checkStalledSettings(options);
     this.queue = new Queue(options.name, { connection: producer, prefix: options.prefix });
-    this.queue.on('error', (err) => this.log.error({ err: err.message }, 'Queue error'));
+    this.queue.on('error', (err) => {
+      if (!options.outage?.absorb()) this.log.error({ err: err.message }, 'Queue error');
+    });
   }
 
   async enqueue(job: QueueJob, options: { delayMs?: number; replaceFinished?: boolean } = {}): Promise<void> {
@@ -124,7 +131,9 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
         },
       },
     );
-    this.worker.on('error', (err) => this.log.error({ err: err.message }, 'Worker error'));
+    this.worker.on('error', (err) => {
+      if (!this.options.outage?.absorb()) this.log.error({ err: err.message }, 'Worker error');
+    });
     this.worker.on('failed', (job, err) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
         this.log.warn({ job: job.id, err: err.message }, 'Job gave up');
