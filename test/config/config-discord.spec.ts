@@ -37,7 +37,10 @@ describe('config commands through Discord', () => {
 
   it('registers the three commands guild-only, options required-first, key and value autocompleted', () => {
     const byName = (n: string) => t.discord.commands().find((c) => c.name === n)!;
-    const sections = ['notifications', 'commands', 'roles', 'features', 'limits'].map((s) => ({ name: s, value: s }));
+    const sections = ['notifications', 'commands', 'roles', 'features', 'limits'].map((s) => ({
+      name: s,
+      value: s,
+    }));
     expect(byName('kaltura-config-view')).toMatchObject({ contexts: [0] });
     expect(byName('kaltura-config-view').options).toEqual([
       expect.objectContaining({ name: 'section', type: 3, choices: sections }),

@@ -102,7 +102,9 @@ export function meetingRepositoryContract(
       await repository.insert(aMeeting({ guildId, hostId }));
       await repository.insert(aMeeting({ guildId, hostId }));
       await repository.insert(aMeeting({ guildId }));
-      await repository.insert(aMeeting({ guildId, hostId, status: 'ended', endedAt: new Date(), endedBy: 'x' }));
+      await repository.insert(
+        aMeeting({ guildId, hostId, status: 'ended', endedAt: new Date(), endedBy: 'x' }),
+      );
       await repository.insert(aMeeting({ guildId: '100000000000000046', hostId }));
       expect(await repository.countActive(guildId)).toBe(3);
       expect(await repository.countActive(guildId, hostId)).toBe(2);

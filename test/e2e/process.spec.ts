@@ -85,11 +85,7 @@ describe('the built service (dist/main.js)', () => {
       'hunter2',
     ],
     // Production never falls into the simulated Kaltura (and its public secret) by accident.
-    [
-      { NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'j'.repeat(40) },
-      'KALTURA_MODE',
-      'jjjjjjjj',
-    ],
+    [{ NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'j'.repeat(40) }, 'KALTURA_MODE', 'jjjjjjjj'],
     [
       { NODE_ENV: 'production', STORAGE: 'memory', JWT_SECRET: 'j'.repeat(40), KALTURA_MODE: 'live' },
       'KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET',

@@ -81,7 +81,12 @@ export function sectionKeys(section: ConfigSection, config: GuildConfig): Config
         key(section, ['commands', 'perGuild'], 'integer', 'Meeting commands the server may use per window'),
         key(section, ['commands', 'windowSeconds'], 'integer', 'Length of the command window, in seconds'),
         key(section, ['meetings', 'activePerHost'], 'integer', 'Active meetings one member may host at once'),
-        key(section, ['meetings', 'activePerGuild'], 'integer', 'Active meetings the server may have at once'),
+        key(
+          section,
+          ['meetings', 'activePerGuild'],
+          'integer',
+          'Active meetings the server may have at once',
+        ),
       ];
   }
 }

@@ -185,8 +185,14 @@ function buildSchema(partial: boolean, features: string[] | null) {
           ),
           meetings: object(
             {
-              activePerHost: bounded(LIMIT_BOUNDS.activePerHost, 'Active meetings one member may host at once'),
-              activePerGuild: bounded(LIMIT_BOUNDS.activePerGuild, 'Active meetings the guild may have at once'),
+              activePerHost: bounded(
+                LIMIT_BOUNDS.activePerHost,
+                'Active meetings one member may host at once',
+              ),
+              activePerGuild: bounded(
+                LIMIT_BOUNDS.activePerGuild,
+                'Active meetings the guild may have at once',
+              ),
             },
             partial,
           ),

@@ -52,7 +52,8 @@ export function replyForError(error: unknown, reference: string): ErrorReply {
       };
     }
     if (error instanceof ValidationFailedError) return { content: error.message, outcome: 'refused' };
-    if (error.code === 'COMMAND_RATE_LIMITED') return { content: rateLimitedReply(error), outcome: 'refused' };
+    if (error.code === 'COMMAND_RATE_LIMITED')
+      return { content: rateLimitedReply(error), outcome: 'refused' };
     return { content: error.message, outcome: error.status >= 500 ? 'failed' : 'refused' };
   }
   if (error instanceof HttpException && error.getStatus() < 500) {
