@@ -143,6 +143,18 @@ function holdsInCodePoints(issue: ZodIssueLike, root: unknown, base: PropertyKey
   return issue.code === 'too_big' ? length > limit : length < limit;
 }
 
+/**
+ * False when the spec wants a number and the body sends a decimal integer string. Discord's OpenAPI description
+ * types some bit sets as integers (e.g. a command's `default_member_permissions`, int64), while its documentation
+ * types them as strings ("?string", resources/application-commands) and discord.js sends strings; Discord accepts
+ * both, so the fake does too.
+ */
+function holdsForIntegerStrings(issue: ZodIssueLike, root: unknown, base: PropertyKey[]): boolean {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'number') return true;
+  const value = valueAt(root, [...base, ...issue.path]);
+  return !(typeof value === 'string' && /^\d{1,20}$/.test(value));
+}
+
 /** Issues that stand, flattened with absolute paths; a union passes when one branch has no standing issue. */
 function standing(issues: ZodIssueLike[], root: unknown, base: PropertyKey[] = []): ZodIssueLike[] {
   const out: ZodIssueLike[] = [];
@@ -155,7 +167,8 @@ function standing(issues: ZodIssueLike[], root: unknown, base: PropertyKey[] = [
       out.push(...branches.reduce((best, branch) => (branch.length < best.length ? branch : best)));
       continue;
     }
-    if (holdsInCodePoints(issue, root, base)) out.push({ ...issue, path });
+    if (holdsInCodePoints(issue, root, base) && holdsForIntegerStrings(issue, root, base))
+      out.push({ ...issue, path });
   }
   return out;
 }
