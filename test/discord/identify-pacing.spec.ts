@@ -2,10 +2,10 @@ import { Client } from 'discord.js';
 import Redis from 'ioredis';
 import { RedisIdentifyThrottler, redisIdentifyThrottler } from '../../src/modules/discord/identify-throttler';
 import { FakeDiscord } from '../fakes/discord';
-import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 
-/** This suite's Redis database (see test/support/redis.ts). */
-const DB = 1;
+const DB = REDIS_DBS.identifyPacing;
 /** A short window so the test does not wait Discord's 5 s; the pacing rule is the same. */
 const WINDOW_MS = 1_000;
 
@@ -14,13 +14,13 @@ const WINDOW_MS = 1_000;
  * against a gateway whose `max_concurrency` is 1 IDENTIFY at least a window apart when they share the Redis
  * throttler. Without it each process paces only itself, and both IDENTIFY at once.
  */
-describe('IDENTIFY pacing across replicas', () => {
+describeWithRedis('IDENTIFY pacing across replicas', () => {
   const fake = new FakeDiscord({ maxConcurrency: 1 });
   let redis: Redis;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    if (!(await requireEmptyRedisDb(DB))) throw new Error('Redis is needed for this suite (TEST_REDIS_URL)');
+    await requireEmptyRedisDb(DB);
     redis = new Redis(redisUrlForDb(DB));
     await fake.start();
   });

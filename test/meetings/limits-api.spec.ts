@@ -12,7 +12,7 @@ describe('meeting limits over /api/v1 (one instance, in-memory counters)', () =>
   const tokens = { admin: '', mod: '', viewer: '' };
   const http = () => request(t.app.getHttpServer());
   const meetings = () => `/api/v1/guilds/${world.guildA}/meetings`;
-  const start = (token: string, title: string, channelId = '123456789012345678') =>
+  const start = (token: string, title: string, channelId = world.channels.a) =>
     http().post(meetings()).set(bearer(token)).send({ title, type: 'meeting', channelId });
   const list = (token: string) => http().get(meetings()).set(bearer(token));
 

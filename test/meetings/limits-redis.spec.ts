@@ -14,11 +14,12 @@ import {
 import { AuthWorld, bearer, expectProblem, signIn, startAuthWorld } from '../auth/support';
 import { aMeeting } from '../contracts/meeting-repository.contract';
 import { TestApp, bootTestApp } from '../support/app';
-import { redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
+import { REDIS_DBS } from '../support/redis-dbs';
 import { setDefaultLimits } from './support';
 
 /** This suite's Redis database (see test/support/redis.ts): FLUSHDB here touches no other suite. */
-const REDIS_DB = 15;
+const REDIS_DB = REDIS_DBS.meetingLimits;
 const RULE = { points: 3, windowSeconds: 60 };
 const GUILD = '100000000000000001';
 
@@ -35,8 +36,7 @@ const limitsOf = (meetings: Partial<GuildConfig['limits']['meetings']> = {}) =>
     },
   }) as GuildConfig;
 
-describe('meeting limits shared through Redis', () => {
-  let ok = false;
+describeWithRedis('meeting limits shared through Redis', () => {
   const url = redisUrlForDb(REDIS_DB);
   const clients: Redis[] = [];
   const connect = async () => {
@@ -47,14 +47,13 @@ describe('meeting limits shared through Redis', () => {
   };
 
   beforeAll(async () => {
-    ok = await requireEmptyRedisDb(REDIS_DB);
+    await requireEmptyRedisDb(REDIS_DB);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.quit()));
   });
 
   it('two limiter instances on their own connections draw on one budget', async () => {
-    if (!ok) return;
     const [a, b] = [new CommandBudget(await connect()), new CommandBudget(await connect())];
     expect(await a.take('member', 'm1', RULE)).toEqual({ allowed: true });
     expect(await b.take('member', 'm1', RULE)).toEqual({ allowed: true });
@@ -76,7 +75,6 @@ describe('meeting limits shared through Redis', () => {
   });
 
   it('keeps limiting in process memory while Redis cannot be reached', async () => {
-    if (!ok) return;
     // Nothing listens on port 1: the connection never becomes ready.
     const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0 });
     const budget = new CommandBudget(dead);
@@ -86,7 +84,6 @@ describe('meeting limits shared through Redis', () => {
   });
 
   it('gives concurrent identical starts on two replicas one meeting and one room', async () => {
-    if (!ok) return;
     // One store for both replicas, as MongoDB is in production.
     const repository = new InMemoryMeetingRepository();
     const counters = () => [
@@ -140,8 +137,7 @@ describe('meeting limits shared through Redis', () => {
   });
 });
 
-describe('command budgets across two app instances on one Redis (REST)', () => {
-  let ok = false;
+describeWithRedis('command budgets across two app instances on one Redis (REST)', () => {
   let world: AuthWorld;
   let a: TestApp;
   let b: TestApp;
@@ -149,8 +145,7 @@ describe('command budgets across two app instances on one Redis (REST)', () => {
   const url = redisUrlForDb(REDIS_DB);
 
   beforeAll(async () => {
-    ok = await requireEmptyRedisDb(REDIS_DB);
-    if (!ok) return;
+    await requireEmptyRedisDb(REDIS_DB);
     world = await startAuthWorld();
     setDefaultLimits(world.env.CONFIG_DIR, {
       commands: { perMember: 3, perGuild: 100, windowSeconds: 60 },
@@ -168,7 +163,6 @@ describe('command budgets across two app instances on one Redis (REST)', () => {
     expect((String(await raw.client('LIST')).match(/name=kd:meeting-limits/g) ?? []).length).toBe(2);
   });
   afterAll(async () => {
-    if (!ok) return;
     await a.close();
     await b.close();
     await raw.quit();
@@ -176,7 +170,6 @@ describe('command budgets across two app instances on one Redis (REST)', () => {
   });
 
   it('refuses the fourth command whichever instance answers, with 429 and Retry-After', async () => {
-    if (!ok) return;
     const token = (await signIn(a, world, world.users.viewer, [world.guildA])).access_token;
     const list = (t: TestApp) =>
       request(t.app.getHttpServer()).get(`/api/v1/guilds/${world.guildA}/meetings`).set(bearer(token));

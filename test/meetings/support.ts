@@ -10,8 +10,4 @@ export function setDefaultLimits(configDir: string, limits: GuildConfig['limits'
   writeFileSync(file, JSON.stringify(defaults, null, 2));
 }
 
-/** The highest budgets and caps the schema allows: tests about something else do not reach them. */
-export const ROOMY_LIMITS: GuildConfig['limits'] = {
-  commands: { perMember: 100, perGuild: 1000, windowSeconds: 60 },
-  meetings: { activePerHost: 20, activePerGuild: 200 },
-};
+export { ROOMY_LIMITS } from '../support/full-app';

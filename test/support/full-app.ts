@@ -71,13 +71,22 @@ export function worldDiscordOptions(extra: FakeDiscordOptions = {}): FakeDiscord
   };
 }
 
+/** The highest budgets and caps the schema allows: tests about something else do not reach them. */
+export const ROOMY_LIMITS: GuildConfig['limits'] = {
+  commands: { perMember: 100, perGuild: 1000, windowSeconds: 60 },
+  meetings: { activePerHost: 20, activePerGuild: 200 },
+};
+
 /**
- * A config directory holding the shipped defaults changed by `change` (e.g. command permissions, role mapping),
- * so tests exercise guild configuration without depending on how overrides are stored.
+ * A throw-away config directory holding the shipped defaults with roomy limits (`ROOMY_LIMITS`), changed by
+ * `change` (e.g. command permissions, role mapping), so tests exercise guild configuration without depending on
+ * how overrides are stored.
  */
 export function configDirWith(change: (config: GuildConfig) => void): string {
   const dir = mkdtempSync(join(tmpdir(), 'kd-config-'));
   const config = JSON.parse(readFileSync(join('config', 'default_config.json'), 'utf8')) as GuildConfig;
+  // Suites about something else never reach the command budgets or meeting caps; `change` may set them.
+  config.limits = structuredClone(ROOMY_LIMITS);
   change(config);
   writeFileSync(join(dir, 'default_config.json'), JSON.stringify(config, null, 2));
   mkdirSync(join(dir, 'overrides'));
@@ -140,6 +149,8 @@ export async function bootFullApp(
             KALTURA_KAF_URL: KAF_URL,
           }
         : {}),
+      // The shipped defaults with roomy limits, unless the suite brings its own configuration.
+      CONFIG_DIR: configDirWith(() => undefined),
       ...options.env,
     });
   } catch (err) {

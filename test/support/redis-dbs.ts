@@ -7,7 +7,8 @@ export const REDIS_DBS = {
   /** test/platform/cache.spec.ts: the default database, key names exactly as operators see them. */
   cache: 0,
   /** Reserved for suites being added in parallel (issues 17 and 26); name them here when they land. */
-  reserved1: 1,
+  /** test/discord/identify-pacing.spec.ts */
+  identifyPacing: 1,
   reserved2: 2,
   reserved3: 3,
   reserved4: 4,
@@ -28,5 +29,6 @@ export const REDIS_DBS = {
   reserved12: 12,
   reserved13: 13,
   reserved14: 14,
-  reserved15: 15,
+  /** test/meetings/limits-redis.spec.ts */
+  meetingLimits: 15,
 } as const;

@@ -167,6 +167,8 @@ describe('FakeDiscord permissions, channel types and threads', () => {
   it('interactions carry app_permissions and member.permissions computed in their channel', async () => {
     const c = client!;
     const received = once(c, Events.InteractionCreate);
+    // Discord delivers only commands the application registered.
+    fake.registerCommands([{ name: 'ping', description: 'Ping' }]);
     fake.sendSlashCommand({
       guildId: world.guildA,
       channelId: ids.readOnly,

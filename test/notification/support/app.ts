@@ -1,3 +1,4 @@
+import { ROOMY_LIMITS, setDefaultLimits } from '../../meetings/support';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,5 +168,7 @@ export function tempConfigDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kd-notification-config-'));
   mkdirSync(join(dir, 'overrides'));
   copyFileSync(join(process.cwd(), 'config', 'default_config.json'), join(dir, 'default_config.json'));
+  // Suites about delivery never reach the command budgets or meeting caps.
+  setDefaultLimits(dir, ROOMY_LIMITS);
   return dir;
 }

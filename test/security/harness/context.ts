@@ -149,6 +149,8 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
       },
       10_000,
       `the override of ${guildId} to be reloaded`,
+      // Each probe spends the admin's API budget (120 a minute): the whole table shares it.
+      250,
     );
   };
 
