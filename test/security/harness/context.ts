@@ -103,6 +103,11 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     memberA: await signIn(w.users.memberA, w.guildA),
     adminB: await signIn(w.users.adminB, w.guildB),
   };
+  // The harness's own readers: the API allows 120 requests a minute per user, and the table is longer than that.
+  const watchers = {
+    A: await signIn(w.users.watchA, w.guildA),
+    B: await signIn(w.users.watchB, w.guildB),
+  };
 
   const slash = async (input: SlashCommandInput): Promise<SlashResult> => {
     const handle = discord.sendSlashCommand(input);
@@ -133,7 +138,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     return sum;
   };
 
-  const adminOf = (guildId: string) => (guildId === w.guildB ? tokens.adminB : tokens.adminA);
+  const adminOf = (guildId: string) => (guildId === w.guildB ? watchers.B : watchers.A);
   const writeOverride = async (guildId: string, override: object): Promise<void> => {
     await writeFile(join(service.configDir, 'overrides', `${guildId}.json`), JSON.stringify(override));
     // Hot reload picks the file up; wait until the service answers with it.
@@ -145,7 +150,9 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
           path: `/api/v1/guilds/${guildId}/config`,
           token: adminOf(guildId),
         });
-        return JSON.stringify(res.body?.override) === expected;
+        const seen = JSON.stringify(res.body?.override);
+        if (seen === expected) return true;
+        throw new Error(`${res.status}: ${seen ?? JSON.stringify(res.body)}`.slice(0, 300));
       },
       10_000,
       `the override of ${guildId} to be reloaded`,
@@ -160,6 +167,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     discord,
     kaltura,
     tokens,
+    watchers,
     http,
     slash,
     metric,

@@ -5,7 +5,11 @@ import type { AllowedChange, AttackCase } from './types';
 export interface WorldSnapshot {
   /** Message ids per channel of each guild (live, non-ephemeral). */
   messages: Record<'A' | 'B', Record<string, string[]>>;
-  meetings: Record<'A' | 'B', string[]>;
+  /**
+   * Kaltura rooms (`id:status`): every meeting is created on a room and ended by removing it, so this is what was
+   * stored or ended. Read from the fake Kaltura, not the list route, which spends the members' command budgets.
+   */
+  meetings: string[];
   config: Record<'A' | 'B', string>;
   /** How many HTTP exchanges had happened. */
   exchanges: number;
@@ -13,30 +17,28 @@ export interface WorldSnapshot {
 
 const GUILDS = ['A', 'B'] as const;
 
-/** Reads the world: fake Discord's message store, both guilds' active meetings and stored configs. */
+/** Reads the world: fake Discord's message store, the Kaltura rooms behind meetings, both guilds' stored configs. */
 export async function snapshot(h: SecurityHarness): Promise<WorldSnapshot> {
   const w = h.world;
   const guildIds = { A: w.guildA, B: w.guildB };
-  const tokens = { A: h.tokens.adminA, B: h.tokens.adminB };
+  const tokens = h.watchers;
   const messages = { A: {}, B: {} } as WorldSnapshot['messages'];
-  const meetings = {} as WorldSnapshot['meetings'];
+  const meetings = h.kaltura
+    .resources()
+    .map((r) => `${r.id}:${r.status}`)
+    .sort();
   const config = {} as WorldSnapshot['config'];
   for (const g of GUILDS) {
     const guild = h.discord.state.guilds.get(guildIds[g]);
     for (const channelId of guild?.channels.keys() ?? []) {
       messages[g][channelId] = h.discord.channelMessages(channelId).map((m) => m.message.id);
     }
-    const list = await h.http({
-      method: 'GET',
-      path: `/api/v1/guilds/${guildIds[g]}/meetings`,
-      token: tokens[g],
-    });
-    meetings[g] = ((list.body?.items ?? []) as Array<{ id: string }>).map((m) => m.id).sort();
     const cfg = await h.http({
       method: 'GET',
       path: `/api/v1/guilds/${guildIds[g]}/config`,
       token: tokens[g],
     });
+    if (cfg.status !== 200) throw new Error(`snapshot: config of guild ${g} answered ${cfg.status}`);
     config[g] = JSON.stringify({ version: cfg.body?.version ?? null, override: cfg.body?.override ?? null });
   }
   return { messages, meetings, config, exchanges: h.exchanges.length };

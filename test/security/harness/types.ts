@@ -43,6 +43,8 @@ export interface AttackContext {
   kaltura: FakeKaltura;
   /** Access tokens, by actor. */
   tokens: Record<Actor, string>;
+  /** Admin tokens the harness reads with (snapshots, config reloads); never an attacker. */
+  watchers: Record<'A' | 'B', string>;
   /** Sends a request; every exchange is recorded so the invariants can check for 5xx. */
   http(request: HttpRequest): Promise<HttpExchange>;
   /** Dispatches a slash command and resolves once it is answered (deferred + edited, or replied). */

@@ -35,6 +35,9 @@ export const securityWorld = (() => {
       memberA: fakeSnowflake(),
       ownerB: fakeSnowflake(),
       adminB: fakeSnowflake(),
+      /** Admins the harness itself reads with (invariants, config reloads), so attackers' API budgets stay theirs. */
+      watchA: fakeSnowflake(),
+      watchB: fakeSnowflake(),
     },
   };
 })();
@@ -74,6 +77,7 @@ export function securityDiscordOptions(): FakeDiscordOptions {
           { userId: w.users.ownerA, username: 'owner-a' },
           { userId: w.users.adminA, username: 'admin-a', roles: [w.roles.adminA] },
           { userId: w.users.memberA, username: 'member-a' },
+          { userId: w.users.watchA, username: 'watch-a', roles: [w.roles.adminA] },
         ],
       },
       {
@@ -88,6 +92,7 @@ export function securityDiscordOptions(): FakeDiscordOptions {
         members: [
           { userId: w.users.ownerB, username: 'owner-b' },
           { userId: w.users.adminB, username: 'admin-b', roles: [w.roles.adminB] },
+          { userId: w.users.watchB, username: 'watch-b', roles: [w.roles.adminB] },
         ],
       },
     ],
