@@ -4,6 +4,7 @@ import { createCacheStore } from '../../src/platform/cache';
 import { loadSettings } from '../../src/platform/settings';
 import { cacheContract } from '../contracts/cache.contract';
 import { bootTestApp } from '../support/app';
+import { resetProcessState } from '../support/full-app';
 import { TEST_REDIS_URL, describeWithRedis } from '../support/redis';
 
 const storeFor = (env: Record<string, string>) => async () => {
@@ -40,6 +41,8 @@ describeWithRedis('with Redis', () => {
 
 describe('with an unreachable Redis', () => {
   it('reports readiness 503 naming the cache, and logs the error instead of hiding it', async () => {
+    // Another app of this file booted first: its logger would otherwise receive this app's lines.
+    resetProcessState();
     const t = await bootTestApp({ REDIS_URL: 'redis://127.0.0.1:1' });
     const res = await request(t.app.getHttpServer()).get('/health/ready');
     expect(res.status).toBe(503);

@@ -36,6 +36,8 @@ export interface BullMqQueueOptions {
   outage?: { absorb(): boolean };
 }
 
+/** How long a queue or worker error waits for the shared connections to declare a Redis outage. */
+const OUTAGE_GRACE_MS = 1_000;
 /** Refuses stalled-job settings BullMQ would misbehave with (it checks only some of them, and only at `start`). */
 function checkStalledSettings(options: BullMqQueueOptions): void {
   const positive = (name: 'lockDurationMs' | 'stalledIntervalMs') => {
@@ -78,9 +80,24 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
     super();
     checkStalledSettings(options);
     this.queue = new Queue(options.name, { connection: producer, prefix: options.prefix });
-    this.queue.on('error', (err) => {
-      if (!options.outage?.absorb()) this.log.error({ err: err.message }, 'Queue error');
-    });
+    this.queue.on('error', (err) => this.reportError('Queue error', err));
+  }
+
+  /**
+   * A queue or worker error is counted into the Redis outage when one is on. BullMQ's own duplicated connections
+   * (the worker's blocking client) may report a lost Redis before the shared connections do, so an error outside
+   * an outage is looked at again after a grace period before it becomes a line of its own.
+   */
+  private reportError(what: string, err: Error): void {
+    const outage = this.options.outage;
+    if (outage?.absorb()) return;
+    if (!outage) {
+      this.log.error({ err: err.message }, what);
+      return;
+    }
+    setTimeout(() => {
+      if (!outage.absorb()) this.log.error({ err: err.message }, what);
+    }, OUTAGE_GRACE_MS).unref();
   }
 
   async enqueue(job: QueueJob, options: { delayMs?: number; replaceFinished?: boolean } = {}): Promise<void> {
@@ -131,9 +148,7 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
         },
       },
     );
-    this.worker.on('error', (err) => {
-      if (!this.options.outage?.absorb()) this.log.error({ err: err.message }, 'Worker error');
-    });
+    this.worker.on('error', (err) => this.reportError('Worker error', err));
     this.worker.on('failed', (job, err) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
         this.log.warn({ job: job.id, err: err.message }, 'Job gave up');
