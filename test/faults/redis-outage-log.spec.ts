@@ -1,6 +1,6 @@
 import { ConsoleLogger, Logger, LoggerService } from '@nestjs/common';
 import { BullMqDeliveryQueue } from '../../src/modules/notification/queue/bullmq-delivery.queue';
-import { RedisConnections } from '../../src/platform/cache';
+import { RedisConnections, createCacheStore } from '../../src/platform/cache';
 import { loadSettings } from '../../src/platform/settings';
 import { eventually } from '../support/eventually';
 import { PrivateRedis } from './redis-server';
@@ -61,7 +61,12 @@ describe('faults: one log line per Redis outage', () => {
   it('logs the outage once, counts the rest, and logs the recovery once', async () => {
     lines.length = 0;
     await redis.kill();
-    // Wait on the errors themselves: a dozen reports from the connections, the queue and the worker.
+    // The cache store has a client of its own: its errors count into the same outage.
+    const cache = createCacheStore(loadSettings({ REDIS_URL: redis.url }), new Logger('cache'), {
+      log: connections.outage,
+    });
+    for (let i = 0; i < 3; i++) await cache.get(`kd:test:${i}`).catch(() => undefined);
+    // Wait on the errors themselves: a dozen reports from the connections, the queue, the worker and the cache.
     await eventually(() => connections.outage.count >= 12, 30_000, 'a dozen Redis errors');
     const errors = lines.filter((l) => l.level === 'error');
     expect(errors).toHaveLength(1);
@@ -72,5 +77,6 @@ describe('faults: one log line per Redis outage', () => {
     const recovered = lines.filter((l) => l.text.includes('Redis reachable again'));
     expect(recovered).toHaveLength(1);
     expect(lines.filter((l) => l.level === 'error')).toHaveLength(1);
+    await cache.disconnect().catch(() => undefined);
   });
 });
