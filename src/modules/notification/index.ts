@@ -17,7 +17,12 @@ export type { WebhookReceipt, WebhookRequest } from './webhook-intake.service';
 export { DEFAULT_NOTIFICATION_OPTIONS, NOTIFICATION_OPTIONS, leaseMs } from './notification.options';
 export type { NotificationOptions } from './notification.options';
 export { NOTIFICATION_METRICS } from './notification.metrics';
-export type { AttemptOutcome, NotificationOutcome, WebhookOutcome } from './notification.metrics';
+export type {
+  AttemptOutcome,
+  NotificationOutcome,
+  SuspensionNoticeOutcome,
+  WebhookOutcome,
+} from './notification.metrics';
 export type {
   MeetingRef,
   NotificationRecord,
