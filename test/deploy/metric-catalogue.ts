@@ -24,6 +24,7 @@ export const KD_METRICS: Readonly<Record<string, MetricSpec>> = {
   kd_notification_delivery_seconds: { type: 'histogram', labels: ['type'] },
   kd_notification_attempts_total: { type: 'counter', labels: ['outcome'] },
   kd_notification_queue_depth: { type: 'gauge', labels: [] },
+  kd_notification_suspension_notices_total: { type: 'counter', labels: ['outcome'] },
   kd_discord_rate_limits_total: { type: 'counter', labels: ['scope'] },
   kd_discord_invalid_requests_total: { type: 'counter', labels: ['status'] },
   kd_config_cache_total: { type: 'counter', labels: ['result'] },

@@ -35,6 +35,8 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
         {
           id: guildId,
           name: 'Notifications guild',
+          // Where the admins are told about a suspended channel (issue 26 item 11).
+          systemChannelId: general,
           channels: [
             { id: general, name: 'general' },
             { id: meetingsChannel, name: 'Meetings' },
@@ -55,6 +57,18 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
         CONFIG_DIR: tempConfigDir(),
       },
       testOptions({ rateLimitWaitMaxMs: 1_500 }),
+    );
+    // This suite starts dozens of meetings within a minute, by one host: lift the guild's command budget and
+    // active-meeting caps to their bounds (the defaults refuse the 4th start), so each test sees only its own cause.
+    await t.app.get(GuildConfigService).update(
+      guildId,
+      {
+        limits: {
+          commands: { perMember: 100, perGuild: 1000, windowSeconds: 60 },
+          meetings: { activePerHost: 20, activePerGuild: 200 },
+        },
+      },
+      { kind: 'system', id: 'notification-tests' },
     );
   });
 
@@ -207,6 +221,16 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
     );
     expect(skipped).toHaveLength(2);
     expect(skipped[0].lastError).toMatch(/^Channel suspended after Discord refused a post/);
+    // The admins are told once, in the system channel, without pinging anyone: not once per skipped notification.
+    const notices = () => messagesWith(general, `<#${forbidden}>`);
+    await eventually(() => notices().length > 0, 10_000, 'the suspension notice');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(notices()).toHaveLength(1);
+    const [notice] = notices();
+    expect(notice.allowedMentions).toEqual({ parse: [] });
+    expect(notice.message.content).toContain('Missing Permissions');
+    expect(notice.message.content).toContain('resume automatically');
+    expect(fake.findCalls((c) => c.path === `/channels/${forbidden}/messages`)).toHaveLength(1);
   });
 
   describe('template injection stays inert', () => {

@@ -17,6 +17,7 @@ import { Settings } from '../../platform/settings';
 import { AuthModule } from '../auth';
 import { GuildConfigModule } from '../config';
 import { MeetingsModule } from '../meetings';
+import { ChannelSuspensions } from '../notification';
 import { HelpCommand } from './commands/help.command';
 import { MeetingButtons } from './commands/meeting.buttons';
 import { MeetingCommands } from './commands/meeting.commands';
@@ -93,6 +94,8 @@ export class DiscordModule {
         InteractionDeadlineGuard,
         MeetingLookup,
         MeetingMessageUpdater,
+        // Its state is in the shared cache: this instance sees the suspensions notification delivery made.
+        ChannelSuspensions,
         InteractionWebhookLane,
         {
           provide: DiscordConnection,

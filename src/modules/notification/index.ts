@@ -5,7 +5,9 @@
  * - `NotificationService.notify()` to raise a notification from another module;
  * - the repository and queue ports with their adapters (for contract tests and tools);
  * - pure helpers: webhook signatures, body parsing, event mapping, template rendering and escaping;
- * - options (`NOTIFICATION_OPTIONS`) and metric names.
+ * - options (`NOTIFICATION_OPTIONS`) and metric names;
+ * - `ChannelSuspensions` (state in the shared cache, so any module may provide its own instance): channels that
+ *   refused a post (403 50001/50013, 404 10003) and get no more requests for a while.
  */
 export { NotificationModule, createDeliveryQueue } from './notification.module';
 export { NotificationService, NO_CHANNEL_REASON, NO_TOKEN_REASON } from './notification.service';
@@ -17,7 +19,12 @@ export type { WebhookReceipt, WebhookRequest } from './webhook-intake.service';
 export { DEFAULT_NOTIFICATION_OPTIONS, NOTIFICATION_OPTIONS, leaseMs } from './notification.options';
 export type { NotificationOptions } from './notification.options';
 export { NOTIFICATION_METRICS } from './notification.metrics';
-export type { AttemptOutcome, NotificationOutcome, WebhookOutcome } from './notification.metrics';
+export type {
+  AttemptOutcome,
+  NotificationOutcome,
+  SuspensionNoticeOutcome,
+  WebhookOutcome,
+} from './notification.metrics';
 export type {
   MeetingRef,
   NotificationRecord,
@@ -60,4 +67,5 @@ export type { BullMqQueueOptions } from './queue/bullmq-delivery.queue';
 export { DiscordMessages, RestDiscordMessages, messageBody } from './discord-rest/discord-messages';
 export type { DiscordChannelInfo, OutgoingMessage } from './discord-rest/discord-messages';
 export { classifyDiscordError } from './discord-rest/discord-errors';
+export { CHANNEL_SUSPENSION_MS, ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 export type { DiscordFailure } from './discord-rest/discord-errors';

@@ -4,6 +4,7 @@ import { ScriptedDiscord, fastOptions, testMetrics } from '../../../test/notific
 import { ChannelAccess, type ChannelVerdict } from '../channels';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
+import { SuspensionNotices } from './discord-rest/suspension-notices.service';
 import type { NotificationRecord } from './domain/notification.types';
 import { NotificationDeliveryService } from './notification-delivery.service';
 import { InMemoryNotificationRepository } from './persistence/memory-notification.repository';
@@ -67,6 +68,7 @@ function setup(discord = new ScriptedDiscord(), options = fastOptions()) {
   const channels = new ChannelResolver(discord, cache, options);
   const access = new StubChannelAccess();
   const suspensions = new ChannelSuspensions(cache);
+  const notices = { tell: jest.fn(async () => 'sent' as const) };
   const service = new NotificationDeliveryService(
     repository,
     discord,
@@ -75,8 +77,9 @@ function setup(discord = new ScriptedDiscord(), options = fastOptions()) {
     options,
     access,
     suspensions,
+    notices as unknown as SuspensionNotices,
   );
-  return { repository, discord, metrics, service, access, suspensions };
+  return { repository, discord, metrics, service, access, suspensions, notices };
 }
 
 const http = (status: number, extra: Record<string, unknown> = {}) =>
@@ -177,7 +180,7 @@ describe('NotificationDeliveryService', () => {
   });
 
   it('suspends a channel that answered 403: later notifications for it are skipped, not posted (issue 26 item 11)', async () => {
-    const { repository, discord, service } = setup();
+    const { repository, discord, service, notices } = setup();
     await repository.createIfAbsent(record());
     await repository.createIfAbsent(record({ id: 'b'.repeat(24) }));
     discord.plan(http(403, { code: 50013, rawError: { message: 'Missing Permissions' } }));
@@ -189,6 +192,8 @@ describe('NotificationDeliveryService', () => {
       status: 'skipped',
       lastError: expect.stringContaining('Channel suspended'),
     });
+    // The admins are told about the refusal (the notice service dedupes per suspension), not about each skip.
+    expect(notices.tell.mock.calls).toEqual([[GUILD, CHANNEL, 50013]]);
   });
 
   it('gives up after the last attempt', async () => {

@@ -4,6 +4,7 @@ import { classifyDiscordError } from './discord-rest/discord-errors';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { DiscordMessages } from './discord-rest/discord-messages';
+import { SuspensionNotices } from './discord-rest/suspension-notices.service';
 import { reviveNotification } from './domain/record-snapshots';
 import { nonceSafeDelayMs, retryDelayMs } from './domain/retry-policy';
 import { NOTIFICATION_OPTIONS, NotificationOptions, leaseMs } from './notification.options';
@@ -34,6 +35,7 @@ export class NotificationDeliveryService {
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
     private readonly access: ChannelAccess,
     private readonly suspensions: ChannelSuspensions,
+    private readonly notices: SuspensionNotices,
   ) {}
 
   /** `copy`: the job's copy of the notification, used only when this store has never heard of it. */
@@ -98,11 +100,14 @@ export class NotificationDeliveryService {
       ).id;
     } catch (err) {
       if (channelId && ChannelSuspensions.suspends(err)) {
+        const code = (err as { code: number }).code;
         await this.suspensions.suspend(claimed.guildId, channelId, classifyDiscordError(err).message);
+        // Once per suspension (across replicas); in the background: the retry decision must not wait on it.
+        void this.notices.tell(claimed.guildId, channelId, code);
         // Discord refused the channel itself: what is cached about it is stale.
         this.access.forget(channelId);
         // 10003: the channel is gone; a name may point at a new channel of that name next time.
-        if ((err as { code?: unknown }).code === 10003) await this.channels.forget(claimed.guildId);
+        if (code === 10003) await this.channels.forget(claimed.guildId);
       }
       return this.failed(claimed.id, claimed.attempts, channelId, err);
     }

@@ -15,6 +15,7 @@ export const NOTIFICATION_METRICS = {
   deliverySeconds: 'kd_notification_delivery_seconds',
   attempts: 'kd_notification_attempts_total',
   queueDepth: 'kd_notification_queue_depth',
+  suspensionNotices: 'kd_notification_suspension_notices_total',
 } as const;
 
 /** `outcome` of `kd_webhook_events_total`. */
@@ -41,6 +42,9 @@ export type NotificationOutcome =
 
 /** `outcome` of `kd_notification_attempts_total`. */
 export type AttemptOutcome = 'sent' | 'rate_limited' | 'server_error' | 'network_error' | 'rejected' | 'dead';
+
+/** `outcome` of `kd_notification_suspension_notices_total` (telling the admins a channel was suspended). */
+export type SuspensionNoticeOutcome = 'sent' | 'no_channel' | 'failed';
 
 /**
  * Queues whose depth `kd_notification_queue_depth` reports. prom-client's registry is process-wide and keeps
@@ -74,6 +78,11 @@ export function notificationMetricProviders(): Provider[] {
     makeCounterProvider({
       name: NOTIFICATION_METRICS.attempts,
       help: 'Discord delivery attempts by outcome.',
+      labelNames: ['outcome'],
+    }),
+    makeCounterProvider({
+      name: NOTIFICATION_METRICS.suspensionNotices,
+      help: 'Notices to a guild that a notification channel was suspended: sent, no usable channel, failed.',
       labelNames: ['outcome'],
     }),
     makeGaugeProvider({

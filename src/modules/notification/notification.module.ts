@@ -8,6 +8,7 @@ import { GuildConfigModule } from '../config';
 import { MeetingsModule } from '../meetings';
 import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
+import { SuspensionNotices } from './discord-rest/suspension-notices.service';
 import { DiscordMessages, RestDiscordMessages } from './discord-rest/discord-messages';
 import { KalturaEventProcessor } from './kaltura-event.processor';
 import { MeetingEventsListener } from './meeting-events.listener';
@@ -96,6 +97,7 @@ const providers: Provider[] = [
   ...notificationMetricProviders(),
   ChannelResolver,
   ChannelSuspensions,
+  SuspensionNotices,
   NotificationService,
   NotificationDeliveryService,
   KalturaEventProcessor,

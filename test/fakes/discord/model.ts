@@ -53,6 +53,7 @@ export interface GuildModel {
   ownerId: string;
   locale: string;
   joinedAt: string;
+  systemChannelId: string | null;
   channels: Map<string, ChannelModel>;
   roles: Map<string, RoleModel>;
   members: Map<string, MemberModel>;
@@ -167,6 +168,7 @@ export function guildFromConfig(config: FakeGuildConfig, botUserId: string): Gui
     ownerId,
     locale: config.locale ?? 'en-US',
     joinedAt,
+    systemChannelId: config.systemChannelId ?? null,
     channels,
     roles,
     members,

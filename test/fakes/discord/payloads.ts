@@ -196,7 +196,7 @@ export function guildCreatePayload(
     features: [],
     mfa_level: GuildMFALevel.None,
     application_id: null,
-    system_channel_id: null,
+    system_channel_id: guild.systemChannelId,
     system_channel_flags: GuildSystemChannelFlags.SuppressJoinNotifications,
     rules_channel_id: null,
     public_updates_channel_id: null,

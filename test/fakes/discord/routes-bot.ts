@@ -179,6 +179,7 @@ export const botRoutes: Route[] = [
         name: guild.name,
         owner_id: guild.ownerId,
         roles: [...guild.roles.values()].map(apiRole),
+        system_channel_id: guild.systemChannelId,
       });
     }),
   },

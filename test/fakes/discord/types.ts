@@ -78,6 +78,8 @@ export interface FakeGuildConfig {
   members?: FakeMemberConfig[];
   /** Role ids of the bot's own member (it is added to every guild). */
   botRoles?: string[];
+  /** `system_channel_id` (where Discord posts system messages); default none (null). */
+  systemChannelId?: string;
 }
 
 /** An OAuth2 authorization code the fake accepts once at `POST /oauth2/token`. */

@@ -43,6 +43,9 @@ type PostOutcome = { id: string } | Error;
 export class ScriptedDiscord extends DiscordMessages {
   readonly posts: Array<{ channelId: string; message: OutgoingMessage }> = [];
   channelLists = 0;
+  /** What `systemChannelId` answers (the guild's system channel), and how often it was asked. */
+  systemChannel: string | null = null;
+  systemChannelLookups = 0;
   private readonly outcomes: PostOutcome[] = [];
 
   constructor(
@@ -68,6 +71,11 @@ export class ScriptedDiscord extends DiscordMessages {
   async guildChannels(): Promise<DiscordChannelInfo[]> {
     this.channelLists++;
     return this.channels;
+  }
+
+  async systemChannelId(): Promise<string | null> {
+    this.systemChannelLookups++;
+    return this.systemChannel;
   }
 
   close(): void {}

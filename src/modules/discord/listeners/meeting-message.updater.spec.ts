@@ -1,6 +1,8 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import { createCache } from 'cache-manager';
 import type { Client } from 'discord.js';
 import type { Meeting } from '../../meetings';
+import { ChannelSuspensions } from '../../notification';
 import { MeetingMessageUpdater } from './meeting-message.updater';
 
 const ended: Meeting = {
@@ -23,7 +25,12 @@ const discordError = (code: number) => Object.assign(new Error('refused'), { cod
 
 function setup() {
   const rest = { patch: jest.fn().mockResolvedValue({}), post: jest.fn().mockResolvedValue({}) };
-  return { rest, updater: new MeetingMessageUpdater({ rest } as unknown as Client) };
+  const suspensions = new ChannelSuspensions(createCache());
+  return {
+    rest,
+    suspensions,
+    updater: new MeetingMessageUpdater({ rest } as unknown as Client, suspensions),
+  };
 }
 
 describe('MeetingMessageUpdater', () => {
@@ -94,6 +101,21 @@ describe('MeetingMessageUpdater', () => {
       expect(rest.post).not.toHaveBeenCalled();
     },
   );
+
+  it('suspends a channel that refused the edit (403), like notification delivery does (issue 26 item 11)', async () => {
+    const { rest, updater, suspensions } = setup();
+    rest.patch.mockRejectedValueOnce(Object.assign(new Error('refused'), { code: 50013, status: 403 }));
+    await updater.onEnded({ meeting: ended, endedBy: 'kaltura' });
+    expect(await suspensions.suspension('222')).toContain('50013');
+  });
+
+  it('makes no request at all to a suspended channel (no edit, no reply): it would only be refused again', async () => {
+    const { rest, updater, suspensions } = setup();
+    await suspensions.suspend('1', '222', 'Missing Access');
+    await updater.onEnded({ meeting: ended, endedBy: 'kaltura' });
+    expect(rest.patch).not.toHaveBeenCalled();
+    expect(rest.post).not.toHaveBeenCalled();
+  });
 
   it('never throws, even when the channel is gone too', async () => {
     const { rest, updater } = setup();

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { Client, Routes } from 'discord.js';
 import { MEETING_EVENTS, type Meeting, type MeetingEndedEvent } from '../../meetings';
+import { ChannelSuspensions } from '../../notification';
 import { discordErrorCode } from '../interaction/error-replies';
 import { endedMessageBody, endedNoticeBody } from '../messages/meeting-message';
 
@@ -36,7 +37,10 @@ export class MeetingMessageUpdater implements OnModuleDestroy {
   /** Overridable by tests (the real ladder spans hours). */
   retryDelaysMs: readonly number[] = EDIT_RETRY_DELAYS_MS;
 
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly suspensions: ChannelSuspensions,
+  ) {}
 
   @OnEvent(MEETING_EVENTS.ended)
   async onEnded({ meeting }: MeetingEndedEvent): Promise<void> {
@@ -51,6 +55,16 @@ export class MeetingMessageUpdater implements OnModuleDestroy {
 
   private async tryEdit(meeting: Meeting, attempt: number): Promise<void> {
     const { channelId, messageId } = meeting as Meeting & { channelId: string; messageId: string };
+    // A channel that refused the bot recently (shared with notification delivery): another request there would
+    // only be refused again, and count toward Discord's invalid-request ban.
+    const suspended = await this.suspensions.suspension(channelId);
+    if (suspended) {
+      this.log.warn(
+        { meetingId: meeting.id, channelId, reason: suspended },
+        'Meeting message not edited: its channel is suspended after Discord refused the bot',
+      );
+      return;
+    }
     try {
       await this.client.rest.patch(Routes.channelMessage(channelId, messageId), {
         body: endedMessageBody(meeting),
@@ -73,6 +87,12 @@ export class MeetingMessageUpdater implements OnModuleDestroy {
         return;
       }
       if (code !== undefined && CHANNEL_REFUSALS.has(code)) {
+        if (ChannelSuspensions.suspends(err))
+          await this.suspensions.suspend(
+            meeting.guildId,
+            channelId,
+            `Discord refused an edit (code ${code})`,
+          );
         this.log.warn(
           { discordCode: code, meetingId: meeting.id, channelId },
           'Discord refused the meeting message edit for its channel; not replying there either',

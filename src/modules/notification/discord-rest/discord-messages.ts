@@ -22,6 +22,8 @@ export abstract class DiscordMessages {
   /** Posts to a channel; resolves with the new message's id. Throws @discordjs/rest errors. */
   abstract postMessage(channelId: string, message: OutgoingMessage): Promise<{ id: string }>;
   abstract guildChannels(guildId: string): Promise<DiscordChannelInfo[]>;
+  /** The guild's `system_channel_id` (where Discord posts its own notices), or null when it has none. */
+  abstract systemChannelId(guildId: string): Promise<string | null>;
   abstract close(): void;
 }
 
@@ -99,6 +101,11 @@ export class RestDiscordMessages extends DiscordMessages {
         ? [{ id: c.id, name: c.name, type: c.type }]
         : [],
     );
+  }
+
+  async systemChannelId(guildId: string): Promise<string | null> {
+    const guild = (await this.client().get(Routes.guild(guildId))) as { system_channel_id?: unknown } | null;
+    return typeof guild?.system_channel_id === 'string' ? guild.system_channel_id : null;
   }
 
   close(): void {
