@@ -16,6 +16,7 @@ import { aMeeting } from '../contracts/meeting-repository.contract';
 import { TestApp, bootTestApp } from '../support/app';
 import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
 import { REDIS_DBS } from '../support/redis-dbs';
+import { eventually } from '../support/eventually';
 import { setDefaultLimits } from './support';
 
 /** This suite's Redis database (see test/support/redis.ts): FLUSHDB here touches no other suite. */
@@ -155,12 +156,10 @@ describeWithRedis('command budgets across two app instances on one Redis (REST)'
     a = await bootTestApp({ ...world.env, REDIS_URL: url });
     b = await bootTestApp({ ...world.env, REDIS_URL: url });
     // Until their connections are up the budgets count in process memory: wait for both apps' connections.
-    for (let i = 0; i < 100; i++) {
-      const list = String(await raw.client('LIST'));
-      if ((list.match(/name=kd:meeting-limits/g) ?? []).length >= 2) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect((String(await raw.client('LIST')).match(/name=kd:meeting-limits/g) ?? []).length).toBe(2);
+    const limitConnections = async () =>
+      (String(await raw.client('LIST')).match(/name=kd:meeting-limits/g) ?? []).length;
+    await eventually(async () => (await limitConnections()) >= 2, 5_000, "both apps' limit connections");
+    expect(await limitConnections()).toBe(2);
   });
   afterAll(async () => {
     await a.close();

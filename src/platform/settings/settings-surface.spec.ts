@@ -1,5 +1,6 @@
-import { SANDBOX_ADMIN_SECRET, SettingsError, loadSettings } from './settings';
+import { SANDBOX_ADMIN_SECRET, loadSettings } from './settings';
 import { describeTrustProxy, startupReport } from './startup-report';
+import { settingsErrorOf as errorOf } from '../../../test/support/settings-errors';
 
 const STRONG = 'x'.repeat(40);
 const LIVE = { KALTURA_PARTNER_ID: '12345', KALTURA_ADMIN_SECRET: 'partner-admin-secret' };
@@ -9,16 +10,6 @@ const prod = (extra: Record<string, string> = {}) => ({
   STORAGE: 'memory',
   ...extra,
 });
-
-function errorOf(env: Record<string, string>): SettingsError {
-  try {
-    loadSettings(env);
-  } catch (e) {
-    if (e instanceof SettingsError) return e;
-    throw e;
-  }
-  throw new Error('expected loadSettings to throw');
-}
 
 describe('KALTURA_MODE', () => {
   it('development falls back to the sandbox without credentials, and to live with them', () => {

@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SANDBOX_ADMIN_SECRET, SettingsError, loadSettings } from './settings';
+import { SANDBOX_ADMIN_SECRET, loadSettings } from './settings';
 import { startupReport } from './startup-report';
+import { settingsErrorOf as errorOf } from '../../../test/support/settings-errors';
 
 const STRONG = 'x'.repeat(40);
 const prod = (extra: Record<string, string> = {}) => ({
@@ -12,16 +13,6 @@ const prod = (extra: Record<string, string> = {}) => ({
   KALTURA_MODE: 'sandbox',
   ...extra,
 });
-
-function errorOf(env: Record<string, string>): SettingsError {
-  try {
-    loadSettings(env);
-  } catch (e) {
-    if (e instanceof SettingsError) return e;
-    throw e;
-  }
-  throw new Error('expected loadSettings to throw');
-}
 
 describe('loadSettings', () => {
   it('runs on embedded defaults with no env at all', () => {
