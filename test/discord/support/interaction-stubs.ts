@@ -129,6 +129,14 @@ export class StubInteraction {
   readonly member: { roles: string[]; nick: string | null } | null;
   readonly guild = { roles: { cache: new Map([[HOSTS_ROLE, { name: 'Hosts' }]]) } };
   readonly memberPermissions: PermissionsBitField;
+  /** The bot's permissions in the channel (`app_permissions`): it may see and post there unless a test says not. */
+  appPermissions = new PermissionsBitField(
+    PermissionFlagsBits.ViewChannel |
+      PermissionFlagsBits.SendMessages |
+      PermissionFlagsBits.SendMessagesInThreads,
+  );
+  /** The cached channel (discord.js: null when not cached); a test may set a thread's facts. */
+  channel: { isThread(): boolean; archived?: boolean; locked?: boolean } | null = null;
   readonly options: { getFocused: () => string };
   /** Methods that reject the next time they are called. */
   readonly failNext = new Map<StubCall['method'], Error>();

@@ -30,7 +30,9 @@ export type ChannelRefusal =
   /** The bot cannot see it (View Channel), or Discord refuses the bot access (50001). */
   | 'no_access'
   /** The bot can see it but not post (Send Messages; in threads Send Messages in Threads). */
-  | 'missing_permissions';
+  | 'missing_permissions'
+  /** An archived, locked thread: only members with Manage Threads may post (which unarchives it). */
+  | 'thread_locked';
 
 /** A permission overwrite as Discord sends it (`allow` / `deny` are decimal strings). */
 export interface OverwriteFacts {
@@ -120,5 +122,7 @@ export function refusalMessage(channel: string, reason: ChannelRefusal): string 
       return `The bot cannot see channel ${name} (it needs View Channel there).`;
     case 'missing_permissions':
       return `The bot cannot post in channel ${name} (it needs Send Messages there; in threads Send Messages in Threads).`;
+    case 'thread_locked':
+      return `Thread ${name} is archived and locked: the bot cannot post in it (a moderator can unlock it, or give the bot Manage Threads).`;
   }
 }

@@ -1,5 +1,5 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { MessageFlags } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, PermissionsBitField, type Client } from 'discord.js';
 import { SANDBOX_ADMIN_SECRET } from '../../../platform/settings';
 import { KalturaUnavailableError, parseKs } from '../../kaltura';
 import { MeetingEndForbiddenError } from '../../meetings';
@@ -21,6 +21,23 @@ import { CommandAccessService, CommandForbiddenError } from '../interaction/comm
 import { MeetingCommands } from './meeting.commands';
 import { MeetingLookup } from './meeting-lookup.service';
 
+/** `client.rest.post` as the handler uses it: records channel posts; `failNext` makes the next one reject. */
+function stubRest() {
+  const posts: Array<{ route: string; body: any }> = [];
+  const rest = {
+    posts,
+    failNext: null as Error | null,
+    async post(route: string, options: { body: any }) {
+      posts.push({ route, body: options.body });
+      const failure = rest.failNext;
+      rest.failNext = null;
+      if (failure) throw failure;
+      return { id: `${900_000_000_000_000_000n + BigInt(posts.length)}`, channel_id: route.split('/')[2] };
+    },
+  };
+  return rest;
+}
+
 function setup(config = defaultConfig()) {
   const { service, settings, kaltura } = meetingsFixture({ PORT: '4321' });
   const configService = stubConfigService(config);
@@ -28,8 +45,10 @@ function setup(config = defaultConfig()) {
   const interactions = testCounter('i', ['kind', 'command', 'outcome']);
   const metrics = new DiscordMetrics(interactions, testCounter('r', ['scope']), testHistogram());
   const lookup = new MeetingLookup(service, access, metrics);
-  const commands = new MeetingCommands(service, access, lookup, metrics, settings);
-  return { commands, service, kaltura, interactions };
+  const rest = stubRest();
+  const client = { rest } as unknown as Client;
+  const commands = new MeetingCommands(service, access, lookup, metrics, settings, client);
+  return { commands, service, kaltura, interactions, rest };
 }
 
 const startOptions = { type: 'meeting' as const, title: 'Standup', description: null };
@@ -42,11 +61,11 @@ describe('MeetingCommands', () => {
 
   describe('/kaltura-start', () => {
     it('defers ephemerally first, answers the host with a link, then posts the public meeting message', async () => {
-      const { commands, service, interactions } = setup();
+      const { commands, service, interactions, rest } = setup();
       const interaction = new StubInteraction('command', hana, 'kaltura-start');
       await commands.start([interaction.asAny], startOptions);
 
-      expect(interaction.calls.map((c) => c.method)).toEqual(['deferReply', 'editReply', 'followUp']);
+      expect(interaction.calls.map((c) => c.method)).toEqual(['deferReply', 'editReply']);
       expect(interaction.calls[0].payload).toEqual({ flags: MessageFlags.Ephemeral });
       const [meeting] = await service.listActive(GUILD);
       expect(meeting).toMatchObject({
@@ -62,11 +81,20 @@ describe('MeetingCommands', () => {
       expect(url.startsWith('http://localhost:4321/sandbox/launch?ks=')).toBe(true);
       expect(ksOf(url).privileges).toMatchObject({ role: 'adminRole', userContextualRole: '0' });
 
-      const [publicMessage] = interaction.payloads('followUp');
-      expect(publicMessage.flags).toBeUndefined();
-      expect(publicMessage.allowedMentions).toEqual({ parse: [] });
-      expect(publicMessage.embeds[0].title).toBe('Standup');
-      expect(JSON.stringify(publicMessage)).not.toContain('ks=');
+      // The card is a channel message carrying the meeting's nonce, enforced: a retried create cannot double it.
+      expect(rest.posts).toHaveLength(1);
+      const [{ route, body }] = rest.posts;
+      expect(route).toBe(`/channels/${interaction.channelId}/messages`);
+      expect(body).toMatchObject({ nonce: `start-${meeting.id}`, enforce_nonce: true });
+      expect(body.nonce.length).toBeLessThanOrEqual(25);
+      expect(body.flags).toBeUndefined();
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      expect(body.embeds[0].title).toBe('Standup');
+      expect(body.components[0].components.map((c: any) => c.custom_id)).toEqual([
+        `meeting/join/${meeting.id}`,
+        `meeting/end/${meeting.id}`,
+      ]);
+      expect(JSON.stringify(body)).not.toContain('ks=');
       expect((await service.get(GUILD, meeting.id)).messageId).toMatch(/^\d+$/);
       expect((await interactions.get()).values).toEqual([
         expect.objectContaining({
@@ -77,38 +105,63 @@ describe('MeetingCommands', () => {
     });
 
     it('gives no host link when the guild switched hostLinkOnStart off', async () => {
-      const { commands } = setup(defaultConfig((c) => (c.features.hostLinkOnStart = false)));
+      const { commands, rest } = setup(defaultConfig((c) => (c.features.hostLinkOnStart = false)));
       const interaction = new StubInteraction('command', hana, 'kaltura-start');
       await commands.start([interaction.asAny], startOptions);
       const [reply] = interaction.payloads('editReply');
       expect(reply.content).toMatch(/Use its Join button to get your link\.$/);
       expect(reply.components).toBeUndefined();
-      expect(interaction.payloads('followUp')).toHaveLength(1);
+      expect(rest.posts).toHaveLength(1);
     });
 
     it('still posts the meeting when the host link cannot be made', async () => {
-      const { commands, kaltura } = setup();
+      const { commands, kaltura, rest } = setup();
       jest.spyOn(kaltura, 'joinUrl').mockRejectedValueOnce(new KalturaUnavailableError('timeout'));
       const interaction = new StubInteraction('command', hana, 'kaltura-start');
       await commands.start([interaction.asAny], startOptions);
       expect(interaction.payloads('editReply')[0].content).toContain(
         'Your link could not be made: Kaltura is not reachable right now; try again in a minute. Use its Join button.',
       );
-      expect(interaction.payloads('followUp')[0].embeds[0].title).toBe('Standup');
+      expect(rest.posts[0].body.embeds[0].title).toBe('Standup');
     });
 
-    it('tells the host ephemerally when the meeting message cannot be posted', async () => {
-      const { commands, service } = setup();
+    it('tells the host ephemerally, with the reason, when Discord refuses the meeting message', async () => {
+      const { commands, service, rest } = setup();
       const interaction = new StubInteraction('command', hana, 'kaltura-start');
-      interaction.failNext.set(
-        'followUp',
-        Object.assign(new Error('Missing Access'), { code: 50001, status: 403 }),
-      );
+      rest.failNext = Object.assign(new Error('Missing Permissions'), { code: 50013, status: 403 });
       await commands.start([interaction.asAny], startOptions);
-      const [, notice] = interaction.payloads('followUp');
+      const [notice] = interaction.payloads('followUp');
       expect(notice.flags).toBe(MessageFlags.Ephemeral);
-      expect(notice.content).toContain('its message could not be posted here');
+      expect(notice.content).toContain('its message could not be posted here: the bot may not post here');
       expect((await service.listActive(GUILD))[0].messageId).toBeNull();
+    });
+
+    it.each([
+      ['cannot see the channel', PermissionFlagsBits.SendMessages, null, /cannot see channel/],
+      [
+        'lacks Send Messages in Threads in a thread',
+        PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
+        { isThread: (): boolean => true },
+        /needs Send Messages there; in threads Send Messages in Threads/,
+      ],
+      [
+        'is in an archived, locked thread without Manage Threads',
+        PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessagesInThreads,
+        { isThread: (): boolean => true, archived: true, locked: true },
+        /is archived and locked/,
+      ],
+    ])('refuses before creating anything when the bot %s', async (_case, permissions, channel, message) => {
+      const { commands, service, rest } = setup();
+      const interaction = new StubInteraction('command', hana, 'kaltura-start');
+      interaction.appPermissions = new PermissionsBitField(permissions);
+      interaction.channel = channel;
+      await expect(commands.start([interaction.asAny], startOptions)).rejects.toMatchObject({
+        code: 'CHANNEL_NOT_USABLE',
+        message,
+      });
+      expect(interaction.calls.map((c) => c.method)).toEqual(['deferReply']);
+      expect(rest.posts).toEqual([]);
+      expect(await service.listActive(GUILD)).toEqual([]);
     });
 
     it('refuses a member the guild does not allow, after acknowledging, and creates nothing', async () => {

@@ -1,8 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ApplicationIntegrationType,
+  Client,
   InteractionContextType,
   MessageFlags,
+  Routes,
+  type APIMessage,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
@@ -13,8 +16,9 @@ import { DiscordMetrics } from '../discord.metrics';
 import { answerEphemeral } from '../interaction/answer';
 import { CommandAccessService, type AuthorizedMember } from '../interaction/command-access.service';
 import { CommandVersion } from '../interaction/command-version.decorator';
-import { replyForError } from '../interaction/error-replies';
-import { NO_MENTIONS, meetingMessage } from '../messages/meeting-message';
+import { discordErrorCode, replyForError } from '../interaction/error-replies';
+import { assertCardPostable, cardRefusalText, meetingCardBody } from '../messages/meeting-card';
+import { NO_MENTIONS } from '../messages/meeting-message';
 import { absoluteJoinUrl, endedReply, joinLinkReply, listReply } from '../messages/replies';
 import { MeetingIdOptions, StartMeetingOptions } from './meeting-command.options';
 import { MeetingLookup } from './meeting-lookup.service';
@@ -42,6 +46,7 @@ export class MeetingCommands {
     private readonly lookup: MeetingLookup,
     private readonly metrics: DiscordMetrics,
     private readonly settings: Settings,
+    private readonly client: Client,
   ) {}
 
   @CommandVersion('1.0.0')
@@ -56,6 +61,8 @@ export class MeetingCommands {
   ): Promise<void> {
     await deferEphemeral(interaction);
     const host = await this.access.authorize(interaction, 'kaltura-start');
+    // Before anything exists: a meeting whose card Discord would refuse here is refused with the reason.
+    assertCardPostable(interaction.channelId, interaction.channel, interaction.appPermissions);
     const { meeting, reused } = await this.meetings.start({
       guildId: host.facts.guildId,
       channelId: interaction.channelId,
@@ -64,8 +71,6 @@ export class MeetingCommands {
       description: options.description ?? null,
       type: options.type,
     });
-    // The ephemeral answer first: on Discord the first followup after a defer would replace the deferred reply,
-    // so the public meeting message must come after it.
     await interaction.editReply(await this.hostReply(meeting, host, reused));
     // An identical start moments before has posted this meeting already: no second message.
     if (!reused) await this.postMeetingMessage(interaction, meeting);
@@ -141,21 +146,27 @@ export class MeetingCommands {
     }
   }
 
-  /** Posts the public meeting message and records it, so it can be edited when the meeting ends. */
+  /**
+   * Posts the public meeting message as a channel message (with the meeting's nonce, so a retried create cannot
+   * show it twice; see `meetingCardBody`) and records it, so it can be edited when the meeting ends.
+   */
   private async postMeetingMessage(
     interaction: ChatInputCommandInteraction,
     meeting: Meeting,
   ): Promise<void> {
     try {
-      const message = await interaction.followUp(meetingMessage(meeting));
+      const message = (await this.client.rest.post(Routes.channelMessages(interaction.channelId), {
+        body: meetingCardBody(meeting),
+      })) as APIMessage;
       await this.meetings.attachMessage(meeting.guildId, meeting.id, {
-        channelId: message.channelId,
+        channelId: message.channel_id,
         messageId: message.id,
       });
     } catch (err) {
-      this.log.warn({ err, meetingId: meeting.id }, 'Could not post the meeting message');
+      const code = discordErrorCode(err);
+      this.log.warn({ err, discordCode: code, meetingId: meeting.id }, 'Could not post the meeting message');
       await interaction.followUp({
-        content: `The meeting is running, but its message could not be posted here. Members can join with \`/kaltura-join\` (ID \`${meeting.id}\`).`,
+        content: `The meeting is running, but its message could not be posted here: ${cardRefusalText(code)}. Members can join with \`/kaltura-join\` (ID \`${meeting.id}\`).`,
         flags: MessageFlags.Ephemeral,
         allowedMentions: NO_MENTIONS,
       });
