@@ -68,9 +68,10 @@ export class FakeDiscord {
       () => `${this.wsOrigin()}/gateway`,
     );
     this.dispatcher = new InteractionDispatcher(this.state, this.gateway);
-    this.channels = new GuildChannels(this.state, (guildId, t, d) => {
+    this.state.guildDispatch = (guildId, t, d) => {
       if (this.gateway.sessionForGuild(guildId)) this.gateway.dispatchToGuild(guildId, t, d);
-    });
+    };
+    this.channels = new GuildChannels(this.state, this.state.guildDispatch);
   }
 
   /** Listens on 127.0.0.1 (random port). `apiUrl` is what the client takes as `rest.api`. */
@@ -151,6 +152,30 @@ export class FakeDiscord {
   /** Replaces a channel's permission overwrites (CHANNEL_UPDATE), e.g. to take Send Messages from the bot. */
   setChannelOverwrites(channelId: string, overwrites: FakeOverwriteConfig[]): void {
     this.channels.setOverwrites(channelId, overwrites);
+  }
+
+  /**
+   * Archives and/or locks a thread, or reopens it (THREAD_UPDATE). A message to an archived thread unarchives it,
+   * unless it is locked and the bot lacks Manage Threads: 400 / 50083 Thread is archived.
+   */
+  setThreadState(threadId: string, change: { archived?: boolean; locked?: boolean }): void {
+    this.channels.setThreadState(threadId, change);
+  }
+
+  /** The live, non-ephemeral messages of a channel that carry an embed titled `title` (e.g. a meeting card). */
+  publicMessages(channelId: string, title?: string): FakeMessageRecord[] {
+    return this.channelMessages(channelId).filter(
+      (record) => title === undefined || record.message.embeds[0]?.title === title,
+    );
+  }
+
+  /** Waits for the first live message of a channel with an embed titled `title` (e.g. a meeting card). */
+  waitForPublicMessage(channelId: string, title: string, timeoutMs = 10_000): Promise<FakeMessageRecord> {
+    return this.waitFor(
+      () => this.publicMessages(channelId, title)[0],
+      timeoutMs,
+      `a message titled "${title}" in channel ${channelId}`,
+    );
   }
 
   /** Deletes a channel or thread (CHANNEL_DELETE / THREAD_DELETE); later requests to it answer 10003. */

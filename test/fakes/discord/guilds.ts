@@ -52,6 +52,22 @@ export class GuildChannels {
       ...(found.channel.parentId ? { parentId: found.channel.parentId } : {}),
       ...(found.channel.topic ? { topic: found.channel.topic } : {}),
       permissionOverwrites: overwrites,
+      archived: found.channel.archived,
+      locked: found.channel.locked,
+    });
+  }
+
+  /** Archives / locks (or reopens) a thread (THREAD_UPDATE), as a moderator or Discord's auto-archive would. */
+  setThreadState(threadId: string, change: { archived?: boolean; locked?: boolean }): void {
+    const found = this.require(threadId);
+    if (!THREAD_TYPES.has(found.channel.type)) throw new Error(`FakeDiscord: ${threadId} is not a thread`);
+    this.add(found.guild.id, {
+      id: found.channel.id,
+      name: found.channel.name,
+      type: found.channel.type,
+      ...(found.channel.parentId ? { parentId: found.channel.parentId } : {}),
+      archived: change.archived ?? found.channel.archived,
+      locked: change.locked ?? found.channel.locked,
     });
   }
 

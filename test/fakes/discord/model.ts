@@ -35,6 +35,9 @@ export interface ChannelModel {
   position: number;
   /** Permission overwrites (see permissions.ts); threads use their parent's. */
   overwrites: Array<{ id: string; type: number; allow: bigint; deny: bigint }>;
+  /** Threads only (`thread_metadata`). */
+  archived: boolean;
+  locked: boolean;
 }
 
 /** Internal view of a guild member. */
@@ -120,6 +123,8 @@ export function channelFromConfig(
       allow: toPermissions(o.allow),
       deny: toPermissions(o.deny),
     })),
+    archived: config.archived ?? false,
+    locked: config.locked ?? false,
   };
 }
 

@@ -100,10 +100,10 @@ export function apiChannel(channel: ChannelModel, withGuildId = true): APIChanne
       member_count: 1,
       total_message_sent: 0,
       thread_metadata: {
-        archived: false,
+        archived: channel.archived,
         auto_archive_duration: 1440,
         archive_timestamp: new Date(0).toISOString(),
-        locked: false,
+        locked: channel.locked,
       },
     } as unknown as APIChannel;
   }
@@ -222,7 +222,9 @@ export function guildCreatePayload(
       .filter((channel) => !THREAD_TYPES.has(channel.type))
       .map((channel) => apiChannel(channel, false)) as GuildCreateChannels,
     threads: [...guild.channels.values()]
-      .filter((channel) => THREAD_TYPES.has(channel.type))
+      // "All active threads in the guild that the current user has permission to view" (gateway-events, Guild
+      // Create): archived threads are not among them.
+      .filter((channel) => THREAD_TYPES.has(channel.type) && !channel.archived)
       .map((channel) => apiChannel(channel)) as GatewayGuildCreateDispatchData['threads'],
     presences: [],
     stage_instances: [],

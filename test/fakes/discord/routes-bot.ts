@@ -1,7 +1,8 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { discordError, errors, type RestResponse } from './http';
 import { apiChannel, apiMember, apiRole, apiUser, applicationPayload } from './payloads';
-import { botChannelRefusal, postRefusal, THREAD_TYPES } from './permissions';
+import type { ChannelModel, GuildModel } from './model';
+import { botChannelRefusal, channelPermissions, postRefusal, THREAD_TYPES } from './permissions';
 import type { Route, RouteContext } from './rest-server';
 import { checkComponentsV2 } from './callback-rules';
 import { validateCommands, validateMessageBody } from './validation';
@@ -93,12 +94,35 @@ function createMessage(ctx: RouteContext): RestResponse {
     ? (validateMessageBody(body, true, ctx.files.length) ?? checkComponentsV2(body))
     : null;
   if (invalid) return { status: 400, body: invalid };
+  const archived = archivedThreadRefusal(ctx, found.guild, found.channel);
+  if (archived) return archived;
   const nonce = body.nonce;
   if (body.enforce_nonce === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
     const earlier = ctx.state.messages.byNonce(ctx.state.bot.id, nonce, ctx.state.settings.nonceWindowMs);
     if (earlier) return ok(earlier.message);
   }
   return ok(ctx.state.messages.create(ctx.params.channel, body, { files: ctx.files }).message);
+}
+
+/**
+ * topics/threads.mdx: sending a message to an archived thread unarchives it, unless the thread is locked, which
+ * only members with Manage Threads may undo. The bot without it gets 400 / 50083 "Thread is archived" (the code
+ * is in opcodes-and-status-codes; that Discord answers it for this case rather than 50013 is unconfirmed).
+ */
+function archivedThreadRefusal(
+  ctx: RouteContext,
+  guild: GuildModel,
+  channel: ChannelModel,
+): RestResponse | null {
+  if (!THREAD_TYPES.has(channel.type) || !channel.archived) return null;
+  const bot = guild.members.get(ctx.state.bot.id);
+  const manages =
+    bot !== undefined &&
+    (channelPermissions(guild, bot, channel) & PermissionFlagsBits.ManageThreads) !== 0n;
+  if (channel.locked && !manages) return discordError(400, 50083, 'Thread is archived');
+  channel.archived = false;
+  ctx.state.guildDispatch(guild.id, 'THREAD_UPDATE', apiChannel(channel));
+  return null;
 }
 
 function channelMessage(ctx: RouteContext) {

@@ -88,6 +88,8 @@ export class FakeDiscordState {
   readonly calls: RecordedCall[] = [];
   readonly waiters = new Waiters();
   readonly messages: MessageStore;
+  /** Tells the app's gateway session about a change made by a REST call (e.g. THREAD_UPDATE on unarchive). */
+  guildDispatch: (guildId: string, t: string, d: unknown) => void = () => undefined;
 
   constructor(options: FakeDiscordOptions = {}) {
     this.bot = {

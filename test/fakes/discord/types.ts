@@ -38,6 +38,10 @@ export interface FakeChannelConfig {
   topic?: string;
   /** Channel permission overwrites (ignored on threads: they use their parent's). */
   permissionOverwrites?: FakeOverwriteConfig[];
+  /** Threads: archived (left out of GUILD_CREATE, which lists active threads only). Default false. */
+  archived?: boolean;
+  /** Threads: locked (only members with Manage Threads may unarchive it). Default false. */
+  locked?: boolean;
 }
 
 /** A role. The role whose id equals the guild id is `@everyone` (added automatically when missing). */

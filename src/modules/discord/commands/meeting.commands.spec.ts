@@ -46,7 +46,8 @@ function setup(config = defaultConfig()) {
   const metrics = new DiscordMetrics(interactions, testCounter('r', ['scope']), testHistogram());
   const lookup = new MeetingLookup(service, access, metrics);
   const rest = stubRest();
-  const client = { rest } as unknown as Client;
+  // Channels the interaction does not carry are looked up; the stub knows none (the post then speaks for itself).
+  const client = { rest, channels: { fetch: async () => null } } as unknown as Client;
   const commands = new MeetingCommands(service, access, lookup, metrics, settings, client);
   return { commands, service, kaltura, interactions, rest };
 }

@@ -62,7 +62,11 @@ export class MeetingCommands {
     await deferEphemeral(interaction);
     const host = await this.access.authorize(interaction, 'kaltura-start');
     // Before anything exists: a meeting whose card Discord would refuse here is refused with the reason.
-    assertCardPostable(interaction.channelId, interaction.channel, interaction.appPermissions);
+    assertCardPostable(
+      interaction.channelId,
+      interaction.channel ?? (await this.fetchChannel(interaction.channelId)),
+      interaction.appPermissions,
+    );
     const { meeting, reused } = await this.meetings.start({
       guildId: host.facts.guildId,
       channelId: interaction.channelId,
@@ -144,6 +148,14 @@ export class MeetingCommands {
         allowedMentions: NO_MENTIONS,
       };
     }
+  }
+
+  /**
+   * The interaction's channel when discord.js has not cached it: archived threads (GUILD_CREATE lists active
+   * threads only) and private threads. Null when Discord does not answer; the card post then speaks for itself.
+   */
+  private async fetchChannel(channelId: string) {
+    return this.client.channels.fetch(channelId).catch(() => null);
   }
 
   /**
