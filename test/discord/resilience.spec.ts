@@ -4,30 +4,39 @@ import {
   MeetingMessageUpdater,
 } from '../../src/modules/discord/listeners/meeting-message.updater';
 import { MeetingsService } from '../../src/modules/meetings';
-import { bootFullApp, originalContent, settled, world, type FullApp } from '../support/full-app';
+import { eventually } from '../support/eventually';
+import {
+  bootFullApp,
+  meetingCardBody,
+  originalContent,
+  settled,
+  world,
+  type FullApp,
+} from '../support/full-app';
 
 jest.setTimeout(30_000);
 
 const at = { guildId: world.guildId, channelId: world.channelId };
 
+/** Starts a meeting; resolves with its public card (a channel message), the host's answer and the record. */
 async function startMeeting(t: FullApp, title: string) {
-  const done = await t.discord
-    .sendSlashCommand({
-      ...at,
-      userId: world.host,
-      name: 'kaltura-start',
-      options: { type: 'meeting', title },
-    })
-    .waitFor((r) => r.followups.length > 0, 15_000, 'the meeting message');
-  const messageId = done.followups[0].message.id;
+  const handle = t.discord.sendSlashCommand({
+    ...at,
+    userId: world.host,
+    name: 'kaltura-start',
+    options: { type: 'meeting', title },
+  });
+  const card = await t.discord.waitForPublicMessage(world.channelId, title, 15_000);
+  const done = await handle.waitFor((r) => r.edits.length > 0, 15_000, "the host's answer");
+  const messageId = card.message.id;
   const service = t.app.get(MeetingsService);
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const meeting = (await service.listActive(world.guildId)).find((m) => m.title === title);
-    if (meeting?.messageId === messageId) return { meeting, messageId, done };
-    if (Date.now() > deadline) throw new Error('meeting message never recorded');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const meeting = await eventually(
+    async () =>
+      (await service.listActive(world.guildId)).find((m) => m.title === title && m.messageId === messageId),
+    5000,
+    'the meeting message recorded',
+  );
+  return { meeting, messageId, done, card };
 }
 
 describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () => {
@@ -39,20 +48,25 @@ describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () =>
   afterAll(() => t?.close());
 
   it('waits out a 429 from Discord and still posts the meeting message', async () => {
-    t.discord.rateLimitNext({ method: 'POST', path: /^\/webhooks\/\d+\/[^/]+$/, retryAfter: 0.3 });
-    const { done } = await startMeeting(t, 'Rate limited');
+    const cardPath = new RegExp(`^/channels/${world.channelId}/messages$`);
+    // The meeting_start notification goes to the same channel: the fault is aimed at the card alone.
+    t.discord.rateLimitNext({ method: 'POST', path: cardPath, body: meetingCardBody(), retryAfter: 0.3 });
+    const { done, card } = await startMeeting(t, 'Rate limited');
     // Faulted calls carry no route: match them by method and path.
-    const posts = t.discord.findCalls((c) => c.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(c.path));
+    const posts = t.discord.findCalls(
+      (c) => c.method === 'POST' && cardPath.test(c.path) && meetingCardBody()(c.body),
+    );
     expect(posts.map((c) => [c.status, c.fault])).toEqual([
       [429, 'rateLimit'],
       [200, null],
     ]);
     expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(250);
-    expect(done.followups[0].message.embeds[0].title).toBe('Rate limited');
+    expect(card.message.embeds[0].title).toBe('Rate limited');
+    expect(t.discord.publicMessages(world.channelId, 'Rate limited')).toHaveLength(1);
     expect(t.logs.records()).toContainEqual(
       expect.objectContaining({
         msg: 'Discord rate limit hit; waiting it out',
-        route: '/webhooks/:id/:token',
+        route: '/channels/:id/messages',
       }),
     );
     expect(t.logs.text).not.toContain(done.token);
@@ -184,6 +198,7 @@ describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () =>
       expect(done.original?.ephemeral).toBe(true);
       expect(originalContent(done)).toBe('Kaltura is not reachable right now; try again in a minute.');
       expect(done.followups).toEqual([]);
+      expect(t.discord.publicMessages(world.channelId, 'Kaltura is down')).toEqual([]);
       expect((await t.app.get(MeetingsService).listActive(world.guildId)).map((m) => m.title)).not.toContain(
         'Kaltura is down',
       );

@@ -194,6 +194,21 @@ export function settled(
   );
 }
 
+/**
+ * Matches the body of a public meeting card (`POST /channels/{id}/messages` with the `start-<meetingId>` nonce),
+ * optionally of the meeting titled `title`: faults aimed at the card spare the notifications posted beside it.
+ */
+export function meetingCardBody(title?: string): (body: unknown) => boolean {
+  return (body) => {
+    const b = body as { nonce?: unknown; embeds?: Array<{ title?: unknown }> } | null;
+    return (
+      typeof b?.nonce === 'string' &&
+      b.nonce.startsWith('start-') &&
+      (title === undefined || b.embeds?.[0]?.title === title)
+    );
+  };
+}
+
 /** The text of the original response of an interaction, after its edits. */
 export function originalContent(responses: InteractionResponses): string {
   return responses.original?.message.content ?? '';

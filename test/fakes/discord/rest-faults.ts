@@ -29,11 +29,12 @@ export class RestFaults {
   }
 
   /** The fault for this request, if a rule matches (and uses one of its times). */
-  take(method: string, path: string): RestFault | null {
+  take(method: string, path: string, body?: unknown): RestFault | null {
     const rule = this.rules.find(
       (candidate) =>
         (!candidate.matcher.method || candidate.matcher.method.toUpperCase() === method) &&
-        (!candidate.matcher.path || matches(candidate.matcher.path, path)),
+        (!candidate.matcher.path || matches(candidate.matcher.path, path)) &&
+        (!candidate.matcher.body || candidate.matcher.body(body)),
     );
     if (!rule) return null;
     rule.remaining -= 1;

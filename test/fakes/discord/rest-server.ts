@@ -115,7 +115,7 @@ export class RestServer {
     if (!versioned || (versioned[1] !== undefined && versioned[1] !== '10')) {
       return this.finish(res, call, errors.notFound());
     }
-    const fault = this.faults.take(method, path);
+    const fault = this.faults.take(method, path, body);
     if (fault) {
       call.fault = fault.kind;
       switch (fault.kind) {

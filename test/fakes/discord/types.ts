@@ -201,6 +201,8 @@ export interface RequestMatcher {
   method?: string;
   /** Tested against `RecordedCall.path` (e.g. `/^\/channels\/\d+\/messages$/`). */
   path?: RegExp;
+  /** Tested against the parsed JSON body, e.g. to fault one kind of message among posts to the same channel. */
+  body?: (body: unknown) => boolean;
 }
 
 /** A message the fake stores (channel message, interaction response or followup). */
