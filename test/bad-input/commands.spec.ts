@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -257,8 +258,15 @@ describe('bad input through Discord: ephemeral errors in time, nothing stored, s
       name: 'kaltura-start',
       options: { type: 'meeting', title: 'Good one' },
     });
-    const done = await handle.waitFor((r) => r.followups.length > 0, 10_000);
-    expect(done.followups[0].ephemeral).toBe(false);
+    await handle.waitFor((r) => r.edits.length > 0, 10_000);
+    const card = await t.discord.waitForPublicMessage(world.channelId, 'Good one', 10_000);
+    expect(card.ephemeral).toBe(false);
+    // The card and the meeting_start notification: let both land before the new baseline is taken.
+    await eventually(
+      () => t.discord.channelMessages(world.channelId).some((m) => m.message.content.includes('Good one')),
+      10_000,
+      'the meeting_start notification',
+    );
     const after = await snapshot();
     expect(after.meetings).toHaveLength(before.meetings.length + 1);
     before = after; // the afterEach invariant holds from here

@@ -35,14 +35,15 @@ describe('command limits through Discord (whole app, fake Discord)', () => {
         name: 'kaltura-start',
         options: { type: 'meeting', title: 'Standup' },
       });
-    // The public meeting message is a followup after the host's answer: wait for both.
-    const first = await send().waitFor((r) => r.edits.length > 0 && r.followups.length > 0, 10_000);
+    // The public meeting message is a channel message posted after the host's answer: wait for both.
+    const first = await settled(send());
     expect(originalContent(first)).toContain('Your meeting is live');
-    expect(first.followups.filter((f) => !f.ephemeral)).toHaveLength(1);
+    await t.discord.waitForPublicMessage(world.channelId, 'Standup', 10_000);
     const second = await settled(send());
     expect(originalContent(second)).toContain('You started this meeting moments ago; it is still live');
     expect(originalContent(second)).not.toMatch(/too quickly/);
-    expect(second.followups.filter((f) => !f.ephemeral)).toHaveLength(0);
+    expect(second.followups).toEqual([]);
+    expect(t.discord.publicMessages(world.channelId, 'Standup')).toHaveLength(1);
     expect(await t.app.get(MeetingsService).listActive(world.guildId)).toHaveLength(1);
   });
 

@@ -53,7 +53,7 @@ describe('meetings through Discord (whole app, fake Discord + fake Kaltura)', ()
     expect(ack.elapsedMs).toBeLessThan(3000);
     expect((ack.data as { flags?: number }).flags).toBe(MessageFlags.Ephemeral);
 
-    const done = await handle.waitFor((r) => r.edits.length > 0 && r.followups.length > 0, 10_000);
+    const done = await handle.waitFor((r) => r.edits.length > 0, 10_000);
     // The host's personal link: ephemeral, moderator role (Kaltura adminRole / contextual role 0).
     expect(done.original?.ephemeral).toBe(true);
     expect(originalContent(done)).toContain('Your meeting is live');
@@ -67,8 +67,13 @@ describe('meetings through Discord (whole app, fake Discord + fake Kaltura)', ()
       firstName: 'Hana Host',
     });
 
-    // The public meeting message: embed + join/end buttons, no KS, no pings.
-    const [publicMessage] = done.followups;
+    // The public meeting message (a channel message, not a followup): embed + join/end buttons, no KS, no pings.
+    expect(done.followups).toEqual([]);
+    const publicMessage = await t.discord.waitForPublicMessage(
+      world.channelId,
+      'Weekly <@everyone> sync',
+      10_000,
+    );
     expect(publicMessage.ephemeral).toBe(false);
     expect(publicMessage.allowedMentions).toEqual({ parse: [] });
     expect(publicMessage.message.mentions).toEqual([]);
@@ -93,7 +98,7 @@ describe('meetings through Discord (whole app, fake Discord + fake Kaltura)', ()
     const service = t.app.get(MeetingsService);
     const meetings = await service.listActive(world.guildId);
     expect(meetings).toHaveLength(1);
-    // The message is recorded right after Discord answered the followup.
+    // The message is recorded right after Discord answered the post.
     await eventually(async () => (await service.get(world.guildId, meetings[0].id)).messageId !== null);
     meeting = await service.get(world.guildId, meetings[0].id);
     expect(meeting).toMatchObject({
@@ -286,15 +291,13 @@ describe('meetings through Discord (whole app, fake Discord + fake Kaltura)', ()
   });
 
   it('edits the meeting message also when the meeting ends outside Discord (Kaltura webhook)', async () => {
-    const start = await t.discord
-      .sendSlashCommand({
-        ...at,
-        userId: world.host,
-        name: 'kaltura-start',
-        options: { type: 'meeting', title: 'Late' },
-      })
-      .waitFor((r) => r.followups.length > 0, 10_000);
-    const messageId = start.followups[0].message.id;
+    t.discord.sendSlashCommand({
+      ...at,
+      userId: world.host,
+      name: 'kaltura-start',
+      options: { type: 'meeting', title: 'Late' },
+    });
+    const messageId = (await t.discord.waitForPublicMessage(world.channelId, 'Late', 10_000)).message.id;
     const meetings = t.app.get(MeetingsService);
     const [late] = await meetings.listActive(world.guildId);
     // The message is recorded right after Discord answered the followup.

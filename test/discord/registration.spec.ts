@@ -80,21 +80,21 @@ describe('command registration', () => {
     });
 
     it('in sandbox mode, hands out absolute links to the local launch page (Discord link buttons need them)', async () => {
-      const done = await t.discord
-        .sendSlashCommand({
-          guildId: world.guildId,
-          channelId: world.channelId,
-          userId: world.host,
-          name: 'kaltura-start',
-          options: { type: 'meeting', title: 'Sandbox' },
-        })
-        .waitFor((r) => r.followups.length > 0, 10_000);
+      const handle = t.discord.sendSlashCommand({
+        guildId: world.guildId,
+        channelId: world.channelId,
+        userId: world.host,
+        name: 'kaltura-start',
+        options: { type: 'meeting', title: 'Sandbox' },
+      });
+      const card = await t.discord.waitForPublicMessage(world.channelId, 'Sandbox', 10_000);
+      const done = await handle.waitFor((r) => r.edits.length > 0, 10_000);
       const url = linkButtonUrl(done.original?.message)!;
       expect(url).toMatch(new RegExp(`^http://localhost:${t.settings.http.port}/sandbox/launch\\?ks=`));
       const page = await request(t.app.getHttpServer()).get(new URL(url).pathname + new URL(url).search);
       expect(page.status).toBe(200);
       expect(page.text).toContain('adminRole / userContextualRole 0');
-      expect(JSON.stringify(done.followups[0].message)).not.toContain('ks=');
+      expect(JSON.stringify(card.message)).not.toContain('ks=');
     });
 
     it('reports the gateway in readiness', async () => {
