@@ -1,10 +1,10 @@
-import { eventually } from '../support/eventually';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { GuildConfigService } from '../../src/modules/config';
 import { MeetingsService } from '../../src/modules/meetings';
 import type { InteractionResponses } from '../fakes/discord';
+import { eventually } from '../support/eventually';
 import { bootFullApp, configDirWith, originalContent, world, type FullApp } from '../support/full-app';
 import { HOSTILE_STRINGS } from './support';
 

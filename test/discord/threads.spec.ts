@@ -83,60 +83,63 @@ describe('meetings in threads (whole app, fake Discord + fake Kaltura)', () => {
   it.each([
     ['a public thread', ch.publicThread],
     ['a private thread', ch.privateThread],
-  ])('starts a meeting in %s: the card, Join and a Kaltura notification all live in the thread', async (_kind, threadId) => {
-    const title = `In ${threadId}`;
-    const done = await settled(start(threadId, title));
-    expect(originalContent(done)).toContain('Your meeting is live');
-    const card = await t.discord.waitForPublicMessage(threadId, title, 10_000);
-    expect(card.message.channel_id).toBe(threadId);
-    expect(t.discord.publicMessages(ch.home, title)).toEqual([]);
-    const meeting = await recorded(title);
-    expect(meeting).toMatchObject({ channelId: threadId, messageId: card.message.id });
+  ])(
+    'starts a meeting in %s: the card, Join and a Kaltura notification all live in the thread',
+    async (_kind, threadId) => {
+      const title = `In ${threadId}`;
+      const done = await settled(start(threadId, title));
+      expect(originalContent(done)).toContain('Your meeting is live');
+      const card = await t.discord.waitForPublicMessage(threadId, title, 10_000);
+      expect(card.message.channel_id).toBe(threadId);
+      expect(t.discord.publicMessages(ch.home, title)).toEqual([]);
+      const meeting = await recorded(title);
+      expect(meeting).toMatchObject({ channelId: threadId, messageId: card.message.id });
 
-    // Join from the card in the thread: a personal, ephemeral link.
-    const join = await settled(
-      t.discord.clickButton({
-        guildId: world.guildId,
-        channelId: threadId,
-        userId: world.viewer,
-        customId: `meeting/join/${meeting.id}`,
-        messageId: card.message.id,
-      }),
-    );
-    expect(join.original?.ephemeral).toBe(true);
-    expect(originalContent(join)).toContain('you join as **viewer**');
+      // Join from the card in the thread: a personal, ephemeral link.
+      const join = await settled(
+        t.discord.clickButton({
+          guildId: world.guildId,
+          channelId: threadId,
+          userId: world.viewer,
+          customId: `meeting/join/${meeting.id}`,
+          messageId: card.message.id,
+        }),
+      );
+      expect(join.original?.ephemeral).toBe(true);
+      expect(originalContent(join)).toContain('you join as **viewer**');
 
-    // Kaltura says the recording is ready: the notification goes to the meeting's channel, the thread.
-    const raw = JSON.stringify({
-      eventNotificationJobId: Number(BigInt(threadId) % 1_000_000n),
-      eventType: 3,
-      eventObjectType: 1,
-      objectType: 'KalturaHttpNotification',
-      object: {
-        objectType: 'KalturaMediaEntry',
-        id: `0_${meeting.id}`,
-        status: 2,
-        name: 'Recording',
-        referenceId: meeting.id,
-      },
-    });
-    await request(t.app.getHttpServer())
-      .post('/api/v1/webhooks/kaltura')
-      .set('Content-Type', 'application/json')
-      .set('X-KALTURA-SIGNATURE', signWebhookBody(WEBHOOK_SECRET, Buffer.from(raw), 'sha256'))
-      .set('X-KALTURA-HASH-ALGO', 'sha256')
-      .send(raw)
-      .expect((res) => expect(res.status).toBeLessThan(300));
-    const notice = await t.discord.waitFor(
-      () =>
-        t.discord
-          .channelMessages(threadId)
-          .find((m) => m.message.content.includes('The recording of') && m.message.content.includes(title)),
-      10_000,
-      'the recording notification in the thread',
-    );
-    expect(notice.message.channel_id).toBe(threadId);
-  });
+      // Kaltura says the recording is ready: the notification goes to the meeting's channel, the thread.
+      const raw = JSON.stringify({
+        eventNotificationJobId: Number(BigInt(threadId) % 1_000_000n),
+        eventType: 3,
+        eventObjectType: 1,
+        objectType: 'KalturaHttpNotification',
+        object: {
+          objectType: 'KalturaMediaEntry',
+          id: `0_${meeting.id}`,
+          status: 2,
+          name: 'Recording',
+          referenceId: meeting.id,
+        },
+      });
+      await request(t.app.getHttpServer())
+        .post('/api/v1/webhooks/kaltura')
+        .set('Content-Type', 'application/json')
+        .set('X-KALTURA-SIGNATURE', signWebhookBody(WEBHOOK_SECRET, Buffer.from(raw), 'sha256'))
+        .set('X-KALTURA-HASH-ALGO', 'sha256')
+        .send(raw)
+        .expect((res) => expect(res.status).toBeLessThan(300));
+      const notice = await t.discord.waitFor(
+        () =>
+          t.discord
+            .channelMessages(threadId)
+            .find((m) => m.message.content.includes('The recording of') && m.message.content.includes(title)),
+        10_000,
+        'the recording notification in the thread',
+      );
+      expect(notice.message.channel_id).toBe(threadId);
+    },
+  );
 
   it('refuses, ephemerally and before creating anything, where the bot lacks Send Messages in Threads', async () => {
     expect(t.discord.botPermissionsIn(ch.bareThread) & PermissionFlagsBits.SendMessagesInThreads).toBe(0n);

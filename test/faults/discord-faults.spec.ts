@@ -14,7 +14,11 @@ jest.setTimeout(60_000);
 const at = { guildId: world.guildId, channelId: world.channelId };
 const FOLLOWUP = /^\/webhooks\/\d+\/[^/]+$/;
 /** The meeting card: a channel message with the meeting's nonce (the meeting_start notification goes there too). */
-const CARD = { method: 'POST', path: new RegExp(`^/channels/${world.channelId}/messages$`), body: meetingCardBody() };
+const CARD = {
+  method: 'POST',
+  path: new RegExp(`^/channels/${world.channelId}/messages$`),
+  body: meetingCardBody(),
+};
 const ORIGINAL = /^\/webhooks\/\d+\/[^/]+\/messages\/(@original|%40original)$/;
 
 describe('faults: Discord 429 storms, 5xx, gateway drops and invalid sessions', () => {

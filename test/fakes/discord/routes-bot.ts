@@ -117,8 +117,7 @@ function archivedThreadRefusal(
   if (!THREAD_TYPES.has(channel.type) || !channel.archived) return null;
   const bot = guild.members.get(ctx.state.bot.id);
   const manages =
-    bot !== undefined &&
-    (channelPermissions(guild, bot, channel) & PermissionFlagsBits.ManageThreads) !== 0n;
+    bot !== undefined && (channelPermissions(guild, bot, channel) & PermissionFlagsBits.ManageThreads) !== 0n;
   if (channel.locked && !manages) return discordError(400, 50083, 'Thread is archived');
   channel.archived = false;
   ctx.state.guildDispatch(guild.id, 'THREAD_UPDATE', apiChannel(channel));

@@ -1,4 +1,8 @@
-import { PermissionFlagsBits, type PermissionsBitField, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import {
+  PermissionFlagsBits,
+  type PermissionsBitField,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
 import { ChannelNotUsableError } from '../../channels';
 import type { Meeting } from '../../meetings';
 import { NO_MENTIONS, meetingButtons, meetingEmbed } from './meeting-message';
@@ -14,7 +18,7 @@ export const meetingCardNonce = (meetingId: string): string => `start-${meetingI
  * @discordjs/rest retries after a lost answer (5xx, timeout) returns the message Discord already made instead of
  * posting a second card (message.mdx, Create Message: the nonce is checked against messages "in the past few
  * minutes"; the exact window is not documented). An interaction followup has no nonce: that is why the card is
- * a channel message.
+ * a channel message. Carries no KS, ever.
  */
 export function meetingCardBody(meeting: Meeting): RESTPostAPIChannelMessageJSONBody {
   return {

@@ -1,5 +1,6 @@
 import type { Meeting } from '../../meetings';
-import { cut, endedMessageBody, endedNoticeBody, meetingButtons, meetingMessage } from './meeting-message';
+import { meetingCardBody } from './meeting-card';
+import { cut, endedMessageBody, endedNoticeBody, meetingButtons } from './meeting-message';
 
 const meeting = (over: Partial<Meeting> = {}): Meeting => ({
   id: 'AbC123xYz0',
@@ -21,8 +22,8 @@ const meeting = (over: Partial<Meeting> = {}): Meeting => ({
 
 describe('meeting message', () => {
   it('shows title, description, type, host (markdown escaped), status and start, with join/end buttons', () => {
-    const message = meetingMessage(meeting());
-    const [embed] = message.embeds;
+    const message = meetingCardBody(meeting());
+    const [embed] = message.embeds!;
     expect(embed).toMatchObject({
       title: 'Standup',
       description: 'Daily **sync**',
@@ -34,7 +35,7 @@ describe('meeting message', () => {
       { name: 'Status', value: '🟢 Live', inline: true },
       { name: 'Started', value: '<t:1740823200:f> (<t:1740823200:R>)', inline: true },
     ]);
-    expect(message.components.map((row) => row.toJSON())).toEqual([
+    expect(message.components).toEqual([
       {
         type: 1,
         components: [
@@ -43,7 +44,10 @@ describe('meeting message', () => {
         ],
       },
     ]);
-    expect(message.allowedMentions).toEqual({ parse: [] });
+    expect(message.allowed_mentions).toEqual({ parse: [] });
+    // One meeting, one card: the nonce Discord deduplicates a retried create by (≤ 25 characters).
+    expect(message).toMatchObject({ nonce: 'start-AbC123xYz0', enforce_nonce: true });
+    expect(String(message.nonce).length).toBeLessThanOrEqual(25);
   });
 
   it('turns into the ended form: status, end time, duration, no buttons', () => {

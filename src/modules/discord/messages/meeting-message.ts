@@ -80,15 +80,6 @@ export function meetingButtons(meeting: Meeting): ActionRowBuilder<MessageAction
   ];
 }
 
-/** The public meeting message (interaction followup or channel message). Carries no KS, ever. */
-export function meetingMessage(meeting: Meeting) {
-  return {
-    embeds: [meetingEmbed(meeting)],
-    components: meetingButtons(meeting),
-    allowedMentions: NO_MENTIONS,
-  };
-}
-
 /** REST body that turns the meeting message into its ended form (no buttons). */
 export function endedMessageBody(meeting: Meeting) {
   return { embeds: [meetingEmbed(meeting)], components: [], allowed_mentions: NO_MENTIONS };
