@@ -94,6 +94,9 @@ describe('meetings in threads (whole app, fake Discord + fake Kaltura)', () => {
       expect(t.discord.publicMessages(ch.home, title)).toEqual([]);
       const meeting = await recorded(title);
       expect(meeting).toMatchObject({ channelId: threadId, messageId: card.message.id });
+      // Posted by the bot into the thread (Send Messages in Threads), with the meeting's nonce: not a followup.
+      expect(card.message.nonce).toBe(`start-${meeting.id}`);
+      expect(done.followups).toEqual([]);
 
       // Join from the card in the thread: a personal, ephemeral link.
       const join = await settled(
@@ -158,7 +161,9 @@ describe('meetings in threads (whole app, fake Discord + fake Kaltura)', () => {
     const done = await settled(start(ch.archived, 'Archived thread'));
     expect(originalContent(done)).toContain('Your meeting is live');
     const card = await t.discord.waitForPublicMessage(ch.archived, 'Archived thread', 10_000);
-    expect((await recorded('Archived thread')).messageId).toBe(card.message.id);
+    const meeting = await recorded('Archived thread');
+    expect(meeting.messageId).toBe(card.message.id);
+    expect(card.message.nonce).toBe(`start-${meeting.id}`);
     expect(t.discord.state.channel(ch.archived)?.channel.archived).toBe(false);
   });
 
