@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import request from 'supertest';
 import { bootTestApp, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 
@@ -91,9 +92,7 @@ describe('README "Try it" (trial mode on embedded defaults)', () => {
       const out = await terminal.paste(pasted(4));
       return out.includes('was started by') ? out : null;
     });
-    expect(shown).toBe(
-      '#100000000000000002: 📅 **Try it** (meeting) was started by Ada (demo admin).\n',
-    );
+    expect(shown).toBe('#100000000000000002: 📅 **Try it** (meeting) was started by Ada (demo admin).\n');
   });
 
   it('accepts the signed sample webhook and shows the recording message it leads to', async () => {
@@ -116,5 +115,41 @@ describe('README "Try it" (trial mode on embedded defaults)', () => {
       return out.includes('ended after') ? out : null;
     });
     expect(shown.split('\n')[0]).toMatch(/^#100000000000000002: ✅ \*\*Try it\*\* ended after /);
+  });
+});
+
+describe('trial routes outside trial mode', () => {
+  it.each([
+    [
+      'production (sandbox on purpose)',
+      { NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40), STORAGE: 'memory', KALTURA_MODE: 'sandbox' },
+    ],
+    [
+      'real Kaltura credentials',
+      { NODE_ENV: 'development', KALTURA_PARTNER_ID: '9', KALTURA_ADMIN_SECRET: 'admin-secret-x' },
+    ],
+  ])('are not mounted in %s', async (_case, env) => {
+    const app = await bootTestApp(env);
+    try {
+      expect(app.settings.trial).toBe(false);
+      const server = app.app.getHttpServer();
+      const token = await request(server).post('/api/v1/dev/token').send({ member: 'ada' });
+      expect(token.status).toBe(404);
+      expect(token.body.access_token).toBeUndefined();
+      expect((await request(server).get('/api/v1/dev/discord-messages')).status).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses an unknown demo member with a clear error, in trial mode', async () => {
+    const app = await bootTestApp({ NODE_ENV: 'development' });
+    try {
+      const res = await request(app.app.getHttpServer()).post('/api/v1/dev/token').send({ member: 'eve' });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'member', message: 'member must be one of: ada, bo' }]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -91,11 +91,11 @@ const providers: Provider[] = [
       settings.trial
         ? new TrialOutbox()
         : new RestDiscordMessages({
-        watch: (rest) => invalid.watch(rest),
-        apiUrl: settings.discord.apiUrl,
-        token: settings.discord.token,
-        requestTimeoutMs: options.requestTimeoutMs,
-        rateLimitWaitMaxMs: options.rateLimitWaitMaxMs,
+            watch: (rest) => invalid.watch(rest),
+            apiUrl: settings.discord.apiUrl,
+            token: settings.discord.token,
+            requestTimeoutMs: options.requestTimeoutMs,
+            rateLimitWaitMaxMs: options.rateLimitWaitMaxMs,
           }),
   },
   ...notificationMetricProviders(),
