@@ -113,6 +113,15 @@ describe('gateway sharding across two replicas', () => {
     ]);
   });
 
+  it("reports each replica's own shard as connected, and the shard count (KdDiscordShardsNotCovered)", async () => {
+    const text = async (r: Replica) => (await fetch(`http://127.0.0.1:${r.port}/metrics`)).text();
+    const [zero, one] = await Promise.all(replicas.map(text));
+    expect(zero).toMatch(/^kd_discord_shard_up\{shard="0"\} 1$/m);
+    expect(zero).not.toMatch(/kd_discord_shard_up\{shard="1"\}/);
+    expect(one).toMatch(/^kd_discord_shard_up\{shard="1"\} 1$/m);
+    for (const exposition of [zero, one]) expect(exposition).toMatch(/^kd_discord_shard_count 2$/m);
+  });
+
   it('registers the commands once, from the replica that runs shard 0', () => {
     const puts = fake.findCalls((c) => c.method === 'PUT' && /\/applications\/\d+\/commands$/.test(c.path));
     expect(puts).toHaveLength(1);
