@@ -267,6 +267,15 @@ describe('StatefulSet: probes, resources, security', () => {
     expect(heapMb).toBeLessThan(limitMi * 0.85);
   });
 
+  it('has the resources docs/deployment.md states', () => {
+    const { requests, limits } = container.resources;
+    const heapMb = /--max-old-space-size=(\d+)/.exec(value('NODE_OPTIONS') ?? '')?.[1];
+    expect(readRepoFile('docs', 'deployment.md').replace(/\s+/g, ' ')).toContain(
+      `requests \`cpu: ${requests.cpu}\`, \`memory: ${requests.memory}\`; limits \`cpu: ${limits.cpu}\`, ` +
+        `\`memory: ${limits.memory}\`**, and \`--max-old-space-size=${heapMb}\``,
+    );
+  });
+
   it('runs as the image user, non-root, read-only, without privileges or the API token', () => {
     const { stages } = parseDockerfile(readRepoFile('Dockerfile'));
     const users = stages[stages.length - 1].instructions.filter((i) => i.keyword === 'USER');
