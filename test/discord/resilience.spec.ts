@@ -4,6 +4,7 @@ import {
   MeetingMessageUpdater,
 } from '../../src/modules/discord/listeners/meeting-message.updater';
 import { MeetingsService } from '../../src/modules/meetings';
+import { eventually } from '../support/eventually';
 import { bootFullApp, originalContent, settled, world, type FullApp } from '../support/full-app';
 
 jest.setTimeout(30_000);
@@ -21,13 +22,13 @@ async function startMeeting(t: FullApp, title: string) {
     .waitFor((r) => r.followups.length > 0, 15_000, 'the meeting message');
   const messageId = done.followups[0].message.id;
   const service = t.app.get(MeetingsService);
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const meeting = (await service.listActive(world.guildId)).find((m) => m.title === title);
-    if (meeting?.messageId === messageId) return { meeting, messageId, done };
-    if (Date.now() > deadline) throw new Error('meeting message never recorded');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const meeting = await eventually(
+    async () =>
+      (await service.listActive(world.guildId)).find((m) => m.title === title && m.messageId === messageId),
+    5_000,
+    'the meeting message recorded',
+  );
+  return { meeting, messageId, done };
 }
 
 describe('resilience of the bot (whole app, fake Discord + fake Kaltura)', () => {

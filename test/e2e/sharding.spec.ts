@@ -30,19 +30,17 @@ async function startReplica(fake: FakeDiscord, shard: number): Promise<Replica> 
 }
 
 async function waitReady(r: Replica, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    // The gateway is reported, not required, by readiness: wait for it to be up as well.
-    const ok = await fetch(`http://127.0.0.1:${r.port}/health/ready`)
+  // The gateway is reported, not required, by readiness: wait for it to be up as well.
+  const ready = () =>
+    fetch(`http://127.0.0.1:${r.port}/health/ready`)
       .then(async (res) => {
         const body = (await res.json()) as { details?: { discord?: { status?: string } } };
         return res.status === 200 && body.details?.discord?.status === 'up';
       })
       .catch(() => false);
-    if (ok) return;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  throw new Error(`replica on ${r.port} not ready:\n${r.output().slice(-2000)}`);
+  await eventually(ready, ms, `replica on ${r.port} ready`, 200).catch((err: Error) => {
+    throw new Error(`${err.message}:\n${r.output().slice(-2000)}`);
+  });
 }
 
 async function stop(r: Replica): Promise<number | null> {
