@@ -9,6 +9,7 @@ import { RestApiModule } from './modules/rest-api';
 import { KalturaModule } from './modules/kaltura';
 import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
+import { TrialModule } from './modules/trial';
 import { AppCacheModule } from './platform/cache';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
@@ -44,6 +45,8 @@ export class AppModule {
         MeetingsModule,
         NotificationModule,
         DiscordModule.register(settings),
+        // Development on embedded defaults only (README "Try it"); never mounted otherwise.
+        ...(settings.trial ? [TrialModule] : []),
       ],
     };
   }

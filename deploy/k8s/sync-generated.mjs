@@ -1,7 +1,7 @@
 // Regenerates the files in deploy/k8s that copy another file of the repository, because kustomize reads only
 // files under its own folder and the Prometheus Operator wants rules wrapped in a PrometheusRule:
 //   config/default_config.json    → deploy/k8s/config/default_config.json
-//   deploy/prometheus/alerts.yml  → deploy/k8s/prometheusrule.yaml
+//   deploy/prometheus/alerts.yml  → deploy/k8s/components/prometheus-operator/prometheusrule.yaml
 // Run from anywhere: node deploy/k8s/sync-generated.mjs. test/deploy/k8s-manifests.spec.ts fails when they drift.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,7 +27,7 @@ const header = [
   '# (for kube-prometheus-stack: release=<helm release>); add it in an overlay.',
   '',
 ].join('\n');
-const target = join(here, 'prometheusrule.yaml');
+const target = join(here, 'components', 'prometheus-operator', 'prometheusrule.yaml');
 // Formatted as the repository formats YAML, so `prettier --check` stays clean after a sync.
 const options = { ...(await prettier.resolveConfig(target)), filepath: target };
 writeFileSync(target, await prettier.format(header + YAML.stringify(rule, { lineWidth: 0 }), options));

@@ -79,7 +79,15 @@ describe('config on disk: hot reload, bad files, readiness', () => {
       .patch(`/api/v1/guilds/${g}/config`)
       .send({ commands: { enabled: false } })
       .expect(200);
-    await new Promise((r) => setTimeout(r, 400)); // the watcher has seen the write by now
+    // A later marker instead of a pause: a file edited by hand after the write, whose reload the watcher reports.
+    const marker = guildId();
+    writeFileSync(
+      join(dir.overrides, `${marker}.json`),
+      JSON.stringify({ notifications: { allowMentions: true } }),
+    );
+    await eventually(async () => {
+      expect(t.logs.records().some((r) => r.event === 'config.reloaded' && r.guildId === marker)).toBe(true);
+    }, 5_000);
     expect(t.logs.records().some((r) => r.event === 'config.reloaded' && r.guildId === g)).toBe(false);
   });
 

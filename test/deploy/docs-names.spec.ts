@@ -89,7 +89,9 @@ describe('names in the docs exist in the code', () => {
     let t: TestApp;
     let routes: Set<string>;
     beforeAll(async () => {
-      t = await bootTestApp();
+      // Development on embedded defaults: the trial routes (README "Try it") are mounted there only.
+      t = await bootTestApp({ NODE_ENV: 'development' });
+      expect(t.settings.trial).toBe(true);
       const doc = (await request(t.app.getHttpServer()).get('/api/docs-json').expect(200)).body as {
         paths: Record<string, Record<string, unknown>>;
       };

@@ -6,6 +6,8 @@ import { loadYaml, parseYamlDocs, readRepoFile, repoPath, run, which } from './d
 import {
   K8sObject,
   KIND_MODELS,
+  OPERATOR_COMPONENT,
+  operatorComponent,
   kindKey,
   kustomization,
   renderKustomize,
@@ -75,7 +77,7 @@ describe('deploy/k8s manifests: schemas', () => {
             'apiVersion: kustomize.config.k8s.io/v1beta1',
             'kind: Kustomization',
             `resources: ['${base}']`,
-            `components: ['${base}/components/runbook-links']`,
+            `components: ['${base}/components/prometheus-operator', '${base}/components/runbook-links']`,
             'configMapGenerator:',
             '  - name: kaltura-discord-runbooks',
             '    options:',
@@ -96,6 +98,52 @@ describe('deploy/k8s manifests: schemas', () => {
         for (const a of alerts) {
           expect(a.annotations?.runbook_url).toBe(`${baseUrl}docs/operations.md#${a.alert!.toLowerCase()}`);
         }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('keeps the Prometheus Operator resources out of the base, in a component', () => {
+    expect(operatorComponent.kind).toBe('Component');
+    const baseKinds = kustomization.resources.flatMap((file) =>
+      sources.filter((s) => s.file === file).map((s) => s.object.apiVersion),
+    );
+    expect(baseKinds.filter((v) => v.startsWith('monitoring.coreos.com/'))).toEqual([]);
+    expect(find('ServiceMonitor')).toHaveLength(1);
+    expect(find('PrometheusRule')).toHaveLength(1);
+    for (const file of operatorComponent.resources)
+      expect(existsSync(repoPath('deploy', 'k8s', OPERATOR_COMPONENT, file))).toBe(true);
+  });
+
+  (which('kubectl') ? it : it.skip)(
+    'renders the base without the operator CRDs, and an overlay with the component with them',
+    () => {
+      expect(
+        (renderKustomize() ?? []).filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/')),
+      ).toEqual([]);
+      const dir = mkdtempSync(join(tmpdir(), 'kd-overlay-'));
+      const base = relative(dir, repoPath('deploy', 'k8s'));
+      try {
+        writeFileSync(
+          join(dir, 'kustomization.yaml'),
+          [
+            'apiVersion: kustomize.config.k8s.io/v1beta1',
+            'kind: Kustomization',
+            `resources: ['${base}']`,
+            `components: ['${base}/${OPERATOR_COMPONENT}']`,
+            '',
+          ].join('\n'),
+        );
+        const docs = parseYamlDocs(run('kubectl', ['kustomize', dir]), 'overlay') as K8sObject[];
+        expect(
+          docs
+            .filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/'))
+            .map((o) => o.kind)
+            .sort(),
+        ).toEqual(['PrometheusRule', 'ServiceMonitor']);
+        for (const o of docs)
+          expect(o.metadata.labels?.['app.kubernetes.io/part-of']).toBe('kaltura-discord');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -62,9 +62,19 @@ export const kindKey = (o: K8sObject): string => `${o.apiVersion}/${o.kind}`;
 
 export const kustomization = loadYaml<Kustomization>('deploy/k8s/kustomization.yaml');
 
-/** Every object of the resources the kustomization lists, with its file. */
+/** The Prometheus Operator component (ServiceMonitor, PrometheusRule), relative to deploy/k8s. */
+export const OPERATOR_COMPONENT = 'components/prometheus-operator';
+export const operatorComponent = loadYaml<{ kind: string; resources: string[] }>(
+  `deploy/k8s/${OPERATOR_COMPONENT}/kustomization.yaml`,
+);
+
+/** Every object of the resources the kustomization and the operator component list, with its file. */
 export function sourceObjects(): Array<{ file: string; object: K8sObject }> {
-  return kustomization.resources.flatMap((file) =>
+  const files = [
+    ...kustomization.resources,
+    ...operatorComponent.resources.map((f) => `${OPERATOR_COMPONENT}/${f}`),
+  ];
+  return files.flatMap((file) =>
     loadYamlDocs('deploy', 'k8s', file).map((object) => ({ file, object: object as K8sObject })),
   );
 }

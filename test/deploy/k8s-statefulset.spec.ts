@@ -154,7 +154,9 @@ describe('StatefulSet: configuration and secrets', () => {
 
   it('never holds a secret value: secrets are files from the Secret, named by *_FILE', () => {
     for (const name of SECRET_NAMES) {
-      expect({ name, inline: env.has(name) || name in settingsEnv }).toEqual({ name, inline: false });
+      // The optional ones come from the Secret by reference (absent key: unset), never as a value.
+      const inline = name in settingsEnv || (env.has(name) && env.get(name)!.value !== undefined);
+      expect({ name, inline }).toEqual({ name, inline: false });
     }
     for (const [name, v] of env) {
       if (!name.endsWith('_FILE')) continue;
@@ -170,6 +172,21 @@ describe('StatefulSet: configuration and secrets', () => {
     // Group-readable for fsGroup, nothing for others.
     expect(secretVolume.secret!.defaultMode & 0o040).toBe(0o040);
     expect(secretVolume.secret!.defaultMode & 0o007).toBe(0);
+  });
+
+  it('takes the optional secrets from the Secret with optional: true, so a missing key leaves them unset', () => {
+    const secretName = secretVolume.secret!.secretName;
+    for (const name of ['DISCORD_CLIENT_SECRET', 'KALTURA_WEBHOOK_SECRET']) {
+      expect({ name, valueFrom: env.get(name)?.valueFrom }).toEqual({
+        name,
+        valueFrom: { secretKeyRef: { name: secretName, key: name, optional: true } },
+      });
+    }
+    // Every reference into a Secret is optional: the required secrets are files (above).
+    for (const [name, v] of env) {
+      const ref = (v.valueFrom as { secretKeyRef?: { optional?: boolean } } | undefined)?.secretKeyRef;
+      if (ref) expect({ name, optional: ref.optional }).toEqual({ name, optional: true });
+    }
   });
 
   it('mounts config/ from the ConfigMap where CONFIG_DIR points', () => {
@@ -248,6 +265,15 @@ describe('StatefulSet: probes, resources, security', () => {
     const heapMb = Number(/--max-old-space-size=(\d+)/.exec(value('NODE_OPTIONS') ?? '')?.[1]);
     expect(heapMb).toBeGreaterThan(0);
     expect(heapMb).toBeLessThan(limitMi * 0.85);
+  });
+
+  it('has the resources docs/deployment.md states', () => {
+    const { requests, limits } = container.resources;
+    const heapMb = /--max-old-space-size=(\d+)/.exec(value('NODE_OPTIONS') ?? '')?.[1];
+    expect(readRepoFile('docs', 'deployment.md').replace(/\s+/g, ' ')).toContain(
+      `requests \`cpu: ${requests.cpu}\`, \`memory: ${requests.memory}\`; limits \`cpu: ${limits.cpu}\`, ` +
+        `\`memory: ${limits.memory}\`**, and \`--max-old-space-size=${heapMb}\``,
+    );
   });
 
   it('runs as the image user, non-root, read-only, without privileges or the API token', () => {

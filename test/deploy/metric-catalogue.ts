@@ -27,6 +27,8 @@ export const KD_METRICS: Readonly<Record<string, MetricSpec>> = {
   kd_notification_suspension_notices_total: { type: 'counter', labels: ['outcome'] },
   kd_discord_rate_limits_total: { type: 'counter', labels: ['scope'] },
   kd_discord_invalid_requests_total: { type: 'counter', labels: ['status'] },
+  kd_discord_shard_up: { type: 'gauge', labels: ['shard'] },
+  kd_discord_shard_count: { type: 'gauge', labels: [] },
   kd_config_cache_total: { type: 'counter', labels: ['result'] },
   kd_config_invalid_overrides: { type: 'gauge', labels: [] },
   kd_dependency_up: { type: 'gauge', labels: ['dependency'] },

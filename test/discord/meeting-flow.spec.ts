@@ -1,6 +1,7 @@
 import { Client, MessageFlags } from 'discord.js';
 import { MeetingsService, type Meeting } from '../../src/modules/meetings';
 import { parseKs } from '../../src/modules/kaltura';
+import { eventually } from '../support/eventually';
 import {
   KAF_URL,
   bootFullApp,
@@ -13,14 +14,6 @@ import {
 } from '../support/full-app';
 
 jest.setTimeout(30_000);
-
-async function eventually(probe: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The KS inside a personal join link. */
 function ksOf(url: string | undefined): string {

@@ -30,19 +30,17 @@ async function startReplica(fake: FakeDiscord, shard: number): Promise<Replica> 
 }
 
 async function waitReady(r: Replica, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    // The gateway is reported, not required, by readiness: wait for it to be up as well.
-    const ok = await fetch(`http://127.0.0.1:${r.port}/health/ready`)
+  // The gateway is reported, not required, by readiness: wait for it to be up as well.
+  const ready = () =>
+    fetch(`http://127.0.0.1:${r.port}/health/ready`)
       .then(async (res) => {
         const body = (await res.json()) as { details?: { discord?: { status?: string } } };
         return res.status === 200 && body.details?.discord?.status === 'up';
       })
       .catch(() => false);
-    if (ok) return;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  throw new Error(`replica on ${r.port} not ready:\n${r.output().slice(-2000)}`);
+  await eventually(ready, ms, `replica on ${r.port} ready`, 200).catch((err: Error) => {
+    throw new Error(`${err.message}:\n${r.output().slice(-2000)}`);
+  });
 }
 
 async function stop(r: Replica): Promise<number | null> {
@@ -111,6 +109,15 @@ describe('gateway sharding across two replicas', () => {
       [0, 2],
       [1, 2],
     ]);
+  });
+
+  it("reports each replica's own shard as connected, and the shard count (KdDiscordShardsNotCovered)", async () => {
+    const text = async (r: Replica) => (await fetch(`http://127.0.0.1:${r.port}/metrics`)).text();
+    const [zero, one] = await Promise.all(replicas.map(text));
+    expect(zero).toMatch(/^kd_discord_shard_up\{shard="0"\} 1$/m);
+    expect(zero).not.toMatch(/kd_discord_shard_up\{shard="1"\}/);
+    expect(one).toMatch(/^kd_discord_shard_up\{shard="1"\} 1$/m);
+    for (const exposition of [zero, one]) expect(exposition).toMatch(/^kd_discord_shard_count 2$/m);
   });
 
   it('registers the commands once, from the replica that runs shard 0', () => {

@@ -5,6 +5,7 @@ import { RATE_LIMITS } from '../../src/modules/auth';
 import { FailOpenThrottlerStorage } from '../../src/modules/auth/guards/throttler-storage';
 import { AuthWorld, bearer, expectProblem, signIn, startAuthWorld } from '../auth/support';
 import { TestApp, bootTestApp } from '../support/app';
+import { eventually } from '../support/eventually';
 import { describeWithRedis, redisUrlForDb } from '../support/redis';
 import { REDIS_DBS } from '../support/redis-dbs';
 
@@ -96,9 +97,7 @@ describeWithRedis('rate limits shared by two app instances through Redis', () =>
     b = await bootTestApp({ REDIS_URL: url });
     // The limiter lets requests through until its connection is up (fail open): wait for both.
     const storages = [a, b].map((t) => t.app.get<FailOpenThrottlerStorage>(ThrottlerStorage));
-    for (let i = 0; i < 100 && !storages.every((s) => s.connected); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(storages.every((s) => s.connected)).toBe(true);
+    await eventually(() => storages.every((s) => s.connected), 5_000, 'both limiter connections', 50);
   });
   afterAll(async () => {
     await a.close();

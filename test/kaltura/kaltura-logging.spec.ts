@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { FakeKaltura } from '../fakes/kaltura';
 import { adapterFor, captureLogs, rejectionOf } from './support';
 
@@ -36,7 +37,7 @@ describe('Kaltura logging hygiene', () => {
     fake.failNextRequests(10);
     for (let i = 0; i < 4; i++) await rejectionOf(adapter.getRoom(room));
     fake.clearFaults();
-    await new Promise((resolve) => setTimeout(resolve, 100)); // let the breaker half-open
+    await eventually(() => adapter.circuitState() === 'half-open', 5_000, 'the breaker to half-open');
     await adapter.endRoom(room);
     await rejectionOf(
       new (adapter.constructor as any)(

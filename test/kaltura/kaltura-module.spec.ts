@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { Global, INestApplication, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { register } from 'prom-client';
@@ -216,7 +217,7 @@ describe('KalturaModule readiness follows the circuit both ways', () => {
     await expect(check.check()).rejects.toThrow(/circuit open/);
 
     await fake.goUp();
-    await new Promise((r) => setTimeout(r, 400));
+    await eventually(() => port.circuitState() === 'half-open', 5_000, 'the breaker to half-open');
     const room = await port.createRoom({ meetingId: 'recover', title: 'Back', type: 'meeting' });
     expect(room.resourceId).toBeGreaterThan(0);
     expect(await check.check()).toEqual({ mode: 'live', circuit: 'closed' });

@@ -1,8 +1,7 @@
+import { eventually } from '../support/eventually';
 import { Logger } from '@nestjs/common';
 import { FakeKaltura } from '../fakes/kaltura';
 import { RecordingMetrics, adapterFor, rejectionOf } from './support';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Faults injected into the fake: bounded retries, breaker transitions, INVALID_KS refresh, timeouts. */
 describe('KalturaClientAdapter under faults', () => {
@@ -149,8 +148,7 @@ describe('KalturaClientAdapter under faults', () => {
       expect(fake.requests).toHaveLength(3);
 
       fake.clearFaults();
-      await sleep(400);
-      expect(adapter.circuitState()).toBe('half-open');
+      await eventually(() => adapter.circuitState() === 'half-open', 5_000, 'the breaker to half-open');
       await adapter.ensureUser({ id: 'discord_1', displayName: 'A' });
       expect(adapter.circuitState()).toBe('closed');
       expect(fake.requests).toHaveLength(4);
@@ -168,8 +166,7 @@ describe('KalturaClientAdapter under faults', () => {
       fake.failNextRequests(100);
       for (let i = 0; i < 3; i++)
         await rejectionOf(adapter.ensureUser({ id: 'discord_1', displayName: 'A' }));
-      await sleep(400);
-      expect(adapter.circuitState()).toBe('half-open');
+      await eventually(() => adapter.circuitState() === 'half-open', 5_000, 'the breaker to half-open');
       await rejectionOf(adapter.ensureUser({ id: 'discord_1', displayName: 'A' }));
       expect(adapter.circuitState()).toBe('open');
       expect(fake.requests).toHaveLength(4);

@@ -39,10 +39,19 @@ export class ProbeController {
     throw new Error('database password hunter2-secret leaked in stack');
   }
 
+  /** Slow requests being handled now: a test waits for its request to arrive instead of pausing. */
+  static slowInFlight = 0;
+
   @Get('slow')
   async slow(@Query('ms') ms = '500') {
-    await new Promise((r) => setTimeout(r, Number(ms)));
-    return { done: true };
+    ProbeController.slowInFlight++;
+    try {
+      // The slowness is the point of the route (a request in flight), not a wait for something to happen.
+      await new Promise((r) => setTimeout(r, Number(ms)));
+      return { done: true };
+    } finally {
+      ProbeController.slowInFlight--;
+    }
   }
 
   @Get('log')

@@ -2,7 +2,8 @@ import http from 'node:http';
 import { HealthRegistry } from '../../src/platform/health';
 import { gracefulShutdown } from '../../src/platform/http';
 import { TestApp, bootTestApp } from '../support/app';
-import { ProbeModule } from './probe.controller';
+import { eventually } from '../support/eventually';
+import { ProbeController, ProbeModule } from './probe.controller';
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -24,7 +25,7 @@ describe('graceful shutdown', () => {
 
   it('finishes an in-flight request, turns readiness down, then refuses new connections', async () => {
     const inFlight = get(`${t.url}/api/v1/probe/slow?ms=700`);
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => ProbeController.slowInFlight === 1, 5_000, 'the slow request to arrive');
     const stopping = gracefulShutdown(t.app, 5_000);
     let closed = false;
     void stopping.then(() => (closed = true));

@@ -1,13 +1,48 @@
 import { Injectable, Provider } from '@nestjs/common';
-import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
-import type { Counter, Histogram } from 'prom-client';
+import {
+  InjectMetric,
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
+import { Client, Status } from 'discord.js';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+import { Settings } from '../../platform/settings';
 
 /** Metric names (labels bounded: command names and button kinds, never ids). */
 export const DISCORD_METRICS = {
   interactions: 'kd_commands_total',
   ack: 'kd_interaction_ack_seconds',
   rateLimits: 'kd_discord_rate_limits_total',
+  shardUp: 'kd_discord_shard_up',
+  shardCount: 'kd_discord_shard_count',
 } as const;
+
+/** What the shard gauges read from discord.js's client (a narrow view, so it can be tested without a gateway). */
+export interface ShardView {
+  options: { shards?: number | readonly number[] | 'auto'; shardCount?: number };
+  ws: { shards: ReadonlyMap<number, { status: Status }> };
+}
+
+/**
+ * The shards this replica is meant to run and whether each is connected (READY). The ids come from
+ * `DISCORD_SHARD_IDS`, else from discord.js once it knows them (after the first login it replaces `auto` with the
+ * ids), else every shard of `shardCount`: a replica that never connected reports its shards as down rather than
+ * nothing.
+ */
+export function shardStates(client: ShardView, configured: number[] | undefined): Map<number, boolean> {
+  const { shards, shardCount } = client.options;
+  const ids =
+    configured ??
+    (Array.isArray(shards)
+      ? [...(shards as number[])]
+      : typeof shards === 'number'
+        ? [shards]
+        : client.ws.shards.size > 0
+          ? [...client.ws.shards.keys()]
+          : Array.from({ length: shardCount ?? 1 }, (_, i) => i));
+  return new Map(ids.map((id) => [id, client.ws.shards.get(id)?.status === Status.Ready]));
+}
 
 const DISCORD_EPOCH = 1420070400000n;
 
@@ -27,6 +62,26 @@ export function discordMetricProviders(): Provider[] {
       help: 'Time from an interaction being created to its acknowledgement reaching Discord (limit: 3 s).',
       labelNames: ['kind'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+    }),
+    makeGaugeProvider({
+      name: DISCORD_METRICS.shardUp,
+      help: 'Gateway shards this replica runs: 1 connected (READY), 0 not. Summed over replicas per shard, against kd_discord_shard_count: shards no replica covers.',
+      labelNames: ['shard'],
+      inject: [Client, Settings],
+      collect(this: Gauge<string>, client: Client, settings: Settings) {
+        this.reset();
+        for (const [id, up] of shardStates(client, settings.discord.shardIds)) {
+          this.set({ shard: String(id) }, up ? 1 : 0);
+        }
+      },
+    }),
+    makeGaugeProvider({
+      name: DISCORD_METRICS.shardCount,
+      help: 'Total gateway shards of the bot (DISCORD_SHARD_COUNT, or the count discord.js uses once connected).',
+      inject: [Client, Settings],
+      collect(this: Gauge<string>, client: Client, settings: Settings) {
+        this.set(settings.discord.shardCount ?? client.options.shardCount ?? 1);
+      },
     }),
     makeCounterProvider({
       name: DISCORD_METRICS.rateLimits,

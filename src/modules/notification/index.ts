@@ -12,6 +12,8 @@
 export { NotificationModule, createDeliveryQueue } from './notification.module';
 export { NotificationService, NO_CHANNEL_REASON, NO_TOKEN_REASON } from './notification.service';
 export type { NotifyInput } from './notification.service';
+export { TrialOutbox } from './discord-rest/trial-outbox';
+export type { TrialMessage } from './discord-rest/trial-outbox';
 export { NotificationDeliveryService } from './notification-delivery.service';
 export { NotificationRuntime } from './notification-runtime.service';
 export { WebhookIntakeService } from './webhook-intake.service';

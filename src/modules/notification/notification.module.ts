@@ -10,6 +10,7 @@ import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { SuspensionNotices } from './discord-rest/suspension-notices.service';
 import { DiscordMessages, RestDiscordMessages } from './discord-rest/discord-messages';
+import { TrialOutbox } from './discord-rest/trial-outbox';
 import { KalturaEventProcessor } from './kaltura-event.processor';
 import { MeetingEventsListener } from './meeting-events.listener';
 import { NotificationDeliveryService } from './notification-delivery.service';
@@ -86,13 +87,16 @@ const providers: Provider[] = [
     provide: DiscordMessages,
     inject: [Settings, NOTIFICATION_OPTIONS, DiscordInvalidRequests],
     useFactory: (settings: Settings, options: NotificationOptions, invalid: DiscordInvalidRequests) =>
-      new RestDiscordMessages({
-        watch: (rest) => invalid.watch(rest),
-        apiUrl: settings.discord.apiUrl,
-        token: settings.discord.token,
-        requestTimeoutMs: options.requestTimeoutMs,
-        rateLimitWaitMaxMs: options.rateLimitWaitMaxMs,
-      }),
+      // Trial mode (development on embedded defaults): messages are kept and shown, never posted.
+      settings.trial
+        ? new TrialOutbox()
+        : new RestDiscordMessages({
+            watch: (rest) => invalid.watch(rest),
+            apiUrl: settings.discord.apiUrl,
+            token: settings.discord.token,
+            requestTimeoutMs: options.requestTimeoutMs,
+            rateLimitWaitMaxMs: options.rateLimitWaitMaxMs,
+          }),
   },
   ...notificationMetricProviders(),
   ChannelResolver,
@@ -120,6 +124,7 @@ const providers: Provider[] = [
     WebhookEventRepository,
     DeliveryQueue,
     WebhookIntakeService,
+    DiscordMessages,
   ],
 })
 export class NotificationModule {}

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Logger, Module, Provider } from '@nestjs/common'
 import { MongooseModule, getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { Settings } from '../settings';
+import { MongoSchemaMigrations } from './mongo-migrations';
 
 /** The MongoDB connection when `MONGODB_URI` is set, `null` on in-memory storage. */
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
@@ -54,7 +55,11 @@ export class PersistenceModule {
           },
         }),
       ],
-      providers: [{ provide: MONGO_CONNECTION, useExisting: getConnectionToken() }],
+      providers: [
+        { provide: MONGO_CONNECTION, useExisting: getConnectionToken() },
+        // The schema version and forward migrations (docs/data.md), applied before the service serves.
+        MongoSchemaMigrations,
+      ],
       exports: [MONGO_CONNECTION],
     };
   }

@@ -155,6 +155,29 @@ describe('loadSettings', () => {
   });
 });
 
+describe('trial mode (README "Try it")', () => {
+  it('is on for development on embedded defaults', () => {
+    expect(loadSettings({}).trial).toBe(true);
+    expect(startupReport(loadSettings({})).summary.trial).toBe('on');
+    expect(startupReport(loadSettings({})).defaults.join('\n')).toContain(
+      'trial mode: POST /api/v1/dev/token',
+    );
+  });
+
+  it.each([
+    ['production, even with the sandbox chosen on purpose', prod()],
+    ['production with a webhook secret of its own', prod({ KALTURA_WEBHOOK_SECRET: STRONG })],
+    ['real Kaltura credentials', { KALTURA_PARTNER_ID: '9', KALTURA_ADMIN_SECRET: 'admin-secret-x' }],
+    ['a Discord bot token', { DISCORD_TOKEN: 'tok-123456' }],
+    ['the test environment', { NODE_ENV: 'test' }],
+  ])('cannot be on with %s', (_case, env) => {
+    const s = loadSettings(env);
+    expect(s.trial).toBe(false);
+    expect(startupReport(s).summary.trial).toBe('off');
+    expect(startupReport(s).defaults.join('\n')).not.toContain('trial');
+  });
+});
+
 describe('startupReport', () => {
   it('lists every embedded default with the variable that changes it', () => {
     const { summary, defaults } = startupReport(loadSettings({}));

@@ -64,6 +64,13 @@ export class Settings {
     joinLinkTtl: number;
   };
   readonly jwt!: { secret: string; expirySeconds: number; generated: boolean };
+  /**
+   * Trial mode (README "Try it"): a development-only sign-in into a demo guild and an outbox that shows the
+   * Discord messages instead of posting them. Not a switch: it is on exactly when the service runs on embedded
+   * defaults in development (`NODE_ENV=development`, sandbox Kaltura, no `DISCORD_TOKEN`), so production, real
+   * Kaltura credentials or a bot token turn it off, and nothing can turn it on there.
+   */
+  readonly trial!: boolean;
   /** Source of every variable the schema knows, for the start-up log. */
   readonly sources!: Record<string, SettingSource>;
 
@@ -240,6 +247,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       joinLinkTtl: e.KALTURA_JOIN_LINK_TTL,
     },
     jwt: { secret: jwtSecret, expirySeconds: e.JWT_EXPIRY, generated },
+    trial: e.NODE_ENV === 'development' && kaltura.mode === 'sandbox' && !e.DISCORD_TOKEN,
     sources,
   });
 }

@@ -28,6 +28,12 @@ export function startupReport(s: Settings): { summary: Record<string, string>; d
   if (loginMissing.length) {
     defaults.push(`REST API Discord sign-in: off (set ${loginMissing.join(' and ')})`);
   }
+  if (s.trial) {
+    defaults.push(
+      'trial mode: POST /api/v1/dev/token signs in demo members; Discord messages are shown at ' +
+        'GET /api/v1/dev/discord-messages, not posted (README "Try it")',
+    );
+  }
   if (s.jwt.generated) defaults.push('JWT_SECRET: generated for this process; API tokens die with it');
   return {
     summary: {
@@ -37,6 +43,7 @@ export function startupReport(s: Settings): { summary: Record<string, string>; d
       cache: s.redis.url ? 'redis' : 'memory',
       kaltura: s.kaltura.mode,
       discord: s.discord.token ? 'gateway' : 'off',
+      trial: s.trial ? 'on' : 'off',
       trustProxy: describeTrustProxy(s.http.trustProxy),
       apiDocs: s.http.apiDocs ? 'on' : 'off',
       hsts: s.http.hsts ? 'on' : 'off',
