@@ -35,6 +35,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
   describe('createRoom', () => {
     it('sends ONE multirequest: resource add, event add, link add with {N:result:id} references', async () => {
       const room = await adapter.createRoom({
+        guildId: '1001',
         meetingId: 'm-42',
         title: 'Standup',
         description: 'Daily',
@@ -100,21 +101,23 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
       ['webinar', 'custom_rs_class_mode:webinar'],
       ['classroom', 'custom_rs_class_mode:virtual_classroom'],
     ] as const)('tags a %s room and its session with the class mode', async (type, mode) => {
-      await adapter.createRoom({ meetingId: 'm', title: 'Lesson', type });
+      await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'Lesson', type });
       expect((fake.calls[0].params.scheduleResource as any).tags).toBe(`vcprovider:newrow,${mode}`);
       expect((fake.calls[1].params.scheduleEvent as any).tags).toBe(mode);
     });
 
     it('omits an absent description and honours the event window option', async () => {
       const hours = adapterFor(fake, { now: () => T * 1000, eventDurationHours: 2 });
-      await hours.createRoom({ meetingId: 'm', title: 'Short', type: 'meeting' });
+      await hours.createRoom({ guildId: '1001', meetingId: 'm', title: 'Short', type: 'meeting' });
       expect(fake.calls[0].params.scheduleResource).not.toHaveProperty('description');
       expect(fake.calls[1].params.scheduleEvent).toMatchObject({ startDate: T, endDate: T + 7200 });
     });
 
     it('undoes a half-created room when a later sub-request fails, and reports the Kaltura code', async () => {
       const broken = adapterFor(fake, { now: () => T * 1000, eventDurationHours: -1 });
-      const error = await rejectionOf(broken.createRoom({ meetingId: 'm', title: 'Oops', type: 'meeting' }));
+      const error = await rejectionOf(
+        broken.createRoom({ guildId: '1001', meetingId: 'm', title: 'Oops', type: 'meeting' }),
+      );
       expect(error).toMatchObject({
         code: 'KALTURA_REJECTED',
         status: 502,
@@ -129,7 +132,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
 
   describe('endRoom', () => {
     it('cancels the event and deletes the resource', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       fake.clearRecords();
       await adapter.endRoom(room);
       expect(fake.calls.map((c) => [c.service, c.action, c.params])).toEqual([
@@ -141,7 +144,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
     });
 
     it('is idempotent: a second end and an unknown room resolve (INVALID_OBJECT_ID is success)', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       await adapter.endRoom(room);
       fake.clearRecords();
       await expect(adapter.endRoom(room)).resolves.toBeUndefined();
@@ -151,7 +154,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
     });
 
     it('deletes only the resource when there is no event', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       fake.clearRecords();
       await adapter.endRoom({ resourceId: room.resourceId });
       expect(fake.calls.map((c) => `${c.service}.${c.action}`)).toEqual(['schedule_scheduleresource.delete']);
@@ -165,7 +168,12 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
 
   describe('getRoom', () => {
     it('reads resource and event in one multirequest', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'Weekly sync', type: 'meeting' });
+      const room = await adapter.createRoom({
+        guildId: '1001',
+        meetingId: 'm',
+        title: 'Weekly sync',
+        type: 'meeting',
+      });
       fake.clearRecords();
       expect(await adapter.getRoom(room)).toEqual({ room, name: 'Weekly sync', status: 'active' });
       expect(fake.requests.map((r) => r.target)).toEqual(['multirequest']);
@@ -176,7 +184,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
     });
 
     it('reports ended when the event is cancelled, null when the resource is gone', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       fake.event(room.eventId!)!.status = 1;
       expect(await adapter.getRoom(room)).toMatchObject({ status: 'ended' });
       expect(await adapter.getRoom({ resourceId: room.resourceId })).toMatchObject({ status: 'active' });

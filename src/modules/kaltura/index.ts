@@ -10,6 +10,7 @@ export type {
   CreateRoomInput,
   JoinRole,
   JoinUrlInput,
+  KalturaRecording,
   KalturaRoom,
   KalturaRoomInfo,
   MeetingType,
@@ -37,6 +38,14 @@ export {
   PromKalturaCallMetrics,
 } from './kaltura.metrics';
 export type { KalturaCallMetrics, KalturaCallOutcome } from './kaltura.metrics';
+export {
+  SERVICE_ADMIN_TAG,
+  recordingAdminTags,
+  recordingOwnerOf,
+  recordingPartnerData,
+  sameOwner,
+} from './recording-tags';
+export type { RecordingOwner, RecordingOwnerMatch } from './recording-tags';
 export { KALTURA_USER_ID, NEWROW_TAG, kalturaRole } from './kaltura.rules';
 export {
   KsError,

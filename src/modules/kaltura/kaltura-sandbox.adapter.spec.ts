@@ -12,8 +12,14 @@ describe('KalturaSandboxAdapter', () => {
   beforeEach(() => (sandbox = new KalturaSandboxAdapter(connection, () => now)));
 
   it('creates rooms with incrementing ids and Newrow tags', async () => {
-    const a = await sandbox.createRoom({ meetingId: 'm-1', title: 'Standup', type: 'meeting' });
+    const a = await sandbox.createRoom({
+      guildId: '1001',
+      meetingId: 'm-1',
+      title: 'Standup',
+      type: 'meeting',
+    });
     const b = await sandbox.createRoom({
+      guildId: '1001',
       meetingId: 'm-2',
       title: 'Class',
       type: 'classroom',
@@ -30,7 +36,7 @@ describe('KalturaSandboxAdapter', () => {
   });
 
   it('ends rooms idempotently, unknown rooms included', async () => {
-    const room = await sandbox.createRoom({ meetingId: 'm', title: 'T', type: 'webinar' });
+    const room = await sandbox.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'webinar' });
     await sandbox.endRoom(room);
     await sandbox.endRoom(room);
     await sandbox.endRoom({ resourceId: 999_999 });
@@ -39,7 +45,7 @@ describe('KalturaSandboxAdapter', () => {
   });
 
   it('signs join links with the configured secret: a real USER KS on the local launch path', async () => {
-    const room = await sandbox.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+    const room = await sandbox.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
     const url = await sandbox.joinUrl({
       room,
       user: { id: 'discord_7', firstName: 'Bo', lastName: 'Li' },
@@ -67,7 +73,7 @@ describe('KalturaSandboxAdapter', () => {
     await expect(
       sandbox.joinUrl({ room: { resourceId: 5 }, user: { id: 'u', firstName: 'A' }, role: 'viewer' }),
     ).rejects.toMatchObject({ code: 'MEETING_ROOM_NOT_FOUND', status: 404 });
-    const room = await sandbox.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+    const room = await sandbox.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
     await expect(
       sandbox.joinUrl({ room, user: { id: 'bad id', firstName: 'A' }, role: 'viewer' }),
     ).rejects.toBeInstanceOf(ValidationFailedError);
