@@ -15,6 +15,7 @@ export type { NotifyInput } from './notification.service';
 export { NotificationDeliveryService } from './notification-delivery.service';
 export { NotificationRuntime } from './notification-runtime.service';
 export { WebhookIntakeService } from './webhook-intake.service';
+export { RecordingReconciler } from './recording-reconciler.service';
 export type { WebhookReceipt, WebhookRequest } from './webhook-intake.service';
 export { DEFAULT_NOTIFICATION_OPTIONS, NOTIFICATION_OPTIONS, leaseMs } from './notification.options';
 export type { NotificationOptions } from './notification.options';
