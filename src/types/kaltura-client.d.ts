@@ -129,6 +129,7 @@ declare module 'kaltura-client' {
         id: number,
         eventNotificationTemplate?: objects.EventNotificationTemplate | null,
       ): RequestBuilder;
+      static update(id: number, eventNotificationTemplate: objects.EventNotificationTemplate): RequestBuilder;
       static updateStatus(id: number, status: number): RequestBuilder;
     }
   }

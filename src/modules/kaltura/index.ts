@@ -23,6 +23,8 @@ export { KalturaSandboxAdapter, SANDBOX_LAUNCH_PATH } from './kaltura-sandbox.ad
 export type { SandboxRoom } from './kaltura-sandbox.adapter';
 export { SandboxLaunchController } from './sandbox-launch.controller';
 export { DEFAULT_RESILIENCE } from './kaltura-transport';
+export { KalturaWebhookSetup, SERVICE_WEBHOOKS, WEBHOOK_PATH, webhookUrl } from './webhook-setup';
+export type { WebhookTemplateReport } from './webhook-setup';
 export type { KalturaResilienceOptions } from './kaltura-transport';
 export {
   KALTURA_ERROR_CODES,
