@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DomainError, ValidationFailedError } from '../../platform/errors';
 import { KalturaSandboxAdapter } from './kaltura-sandbox.adapter';
 import { KsType, parseKs } from './ks.codec';
+import { recordingOwnerOf } from './recording-tags';
 
 describe('KalturaSandboxAdapter', () => {
   const connection = { partnerId: 100, adminSecret: 'sandbox-secret', joinLinkTtl: 900 };
@@ -33,6 +34,22 @@ describe('KalturaSandboxAdapter', () => {
       description: 'd',
     });
     expect(await sandbox.getRoom(a)).toEqual({ room: a, name: 'Standup', status: 'active' });
+  });
+
+  it('keeps a recording template per room, tagged like the live one; it records nothing', async () => {
+    const room = await sandbox.createRoom({
+      guildId: '1001',
+      meetingId: 'Abc123XYZ9',
+      title: 'T',
+      type: 'meeting',
+    });
+    const template = sandbox.room(room.resourceId)!.template;
+    expect(template).toMatchObject({
+      adminTags: 'kd,kd-guild:1001,kd-meeting:Abc123XYZ9',
+      partnerData: '{"guildId":"1001","meetingId":"Abc123XYZ9"}',
+    });
+    expect(recordingOwnerOf(template)).toEqual({ owner: { guildId: '1001', meetingId: 'Abc123XYZ9' } });
+    expect(await sandbox.findRecordings({ guildId: '1001', meetingId: 'Abc123XYZ9' })).toEqual([]);
   });
 
   it('ends rooms idempotently, unknown rooms included', async () => {
