@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { KalturaPort, KalturaRecording, RecordingOwner } from '../kaltura';
+import {
+  KalturaUnavailableError,
+  type KalturaPort,
+  type KalturaRecording,
+  type RecordingOwner,
+} from '../kaltura';
 import type { MeetingRef } from './domain/notification.types';
 import { DEFAULT_NOTIFICATION_OPTIONS } from './notification.options';
 import { InMemoryMeetingDirectory } from './persistence/memory-meeting-directory.repository';
@@ -82,6 +87,15 @@ describe('RecordingReconciler', () => {
     });
     expect(await reconciler.sweep(new Date(T + 120_000))).toEqual({ meetings: 2, found: 1, failed: 1 });
     expect(announced).toEqual([['Ended00002', '0_Ended00002']]);
+  });
+
+  it('stops the sweep early while Kaltura is unavailable (no flood of failing calls)', async () => {
+    const { reconciler, lookups, announced } = await setup(async () => {
+      throw new KalturaUnavailableError('circuit_open');
+    });
+    expect(await reconciler.sweep(new Date(T + 120_000))).toEqual({ meetings: 2, found: 0, failed: 1 });
+    expect(lookups).toHaveLength(1);
+    expect(announced).toEqual([]);
   });
 
   it('starts no timer when the interval is 0', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { KalturaPort } from '../kaltura';
+import { KalturaPort, KalturaUnavailableError } from '../kaltura';
 import { NOTIFICATION_OPTIONS, NotificationOptions } from './notification.options';
 import { MeetingDirectory } from './persistence/meeting-directory.repository';
 import { RecordingAnnouncer } from './recording-announcer.service';
@@ -71,6 +71,8 @@ export class RecordingReconciler implements OnApplicationBootstrap, OnModuleDest
       } catch (err) {
         failed++;
         this.log.warn({ err, meetingId: ref.meetingId }, 'Recording sweep could not look up a meeting');
+        // Kaltura down (breaker open, rate limited): the other meetings would fail alike; try again next sweep.
+        if (err instanceof KalturaUnavailableError) break;
       }
     }
     return { meetings: meetings.length, found, failed };
