@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../src/bootstrap';
+import { recordingAdminTags } from '../../src/modules/kaltura';
 import { MeetingsService } from '../../src/modules/meetings';
 import type { Meeting } from '../../src/modules/meetings';
 import { signWebhookBody } from '../../src/modules/notification';
@@ -84,7 +85,12 @@ export async function sendRecordingReady(
     eventType: 3,
     eventObjectType: 1,
     objectType: 'KalturaHttpNotification',
-    object: { objectType: 'KalturaMediaEntry', id: entryId, status: 2, referenceId: bench.meeting.id },
+    object: {
+      objectType: 'KalturaMediaEntry',
+      id: entryId,
+      status: 2,
+      adminTags: recordingAdminTags({ guildId: bench.meeting.guildId, meetingId: bench.meeting.id }),
+    },
   });
   const res = await fetch(`${bench.url}/api/v1/webhooks/kaltura`, {
     method: 'POST',

@@ -66,6 +66,14 @@ declare module 'kaltura-client' {
     class ScheduleEventResource extends BaseObject {}
     class BaseUser extends BaseObject {}
     class User extends BaseUser {}
+    class BaseEntry extends BaseObject {}
+    class PlayableEntry extends BaseEntry {}
+    class MediaEntry extends PlayableEntry {}
+    class MediaEntryFilter extends BaseObject {}
+    class FilterPager extends BaseObject {}
+    class EventNotificationTemplate extends BaseObject {}
+    class HttpNotificationTemplate extends EventNotificationTemplate {}
+    class EventNotificationTemplateFilter extends BaseObject {}
   }
 
   export namespace services {
@@ -100,6 +108,30 @@ declare module 'kaltura-client' {
     class scheduleEventResource {
       static add(scheduleEventResource: objects.ScheduleEventResource): RequestBuilder;
     }
+    class media {
+      static add(entry: objects.MediaEntry): RequestBuilder;
+      static deleteAction(entryId: string): RequestBuilder;
+      static listAction(
+        filter?: objects.MediaEntryFilter | null,
+        pager?: objects.FilterPager | null,
+      ): RequestBuilder;
+    }
+    class eventNotificationTemplate {
+      static listTemplates(
+        filter?: objects.EventNotificationTemplateFilter | null,
+        pager?: objects.FilterPager | null,
+      ): RequestBuilder;
+      static listAction(
+        filter?: objects.EventNotificationTemplateFilter | null,
+        pager?: objects.FilterPager | null,
+      ): RequestBuilder;
+      static cloneAction(
+        id: number,
+        eventNotificationTemplate?: objects.EventNotificationTemplate | null,
+      ): RequestBuilder;
+      static update(id: number, eventNotificationTemplate: objects.EventNotificationTemplate): RequestBuilder;
+      static updateStatus(id: number, status: number): RequestBuilder;
+    }
   }
 
   export namespace enums {
@@ -107,5 +139,8 @@ declare module 'kaltura-client' {
     const ScheduleEventStatus: { CANCELLED: 1; ACTIVE: 2; DELETED: 3 };
     const ScheduleResourceStatus: { DISABLED: 1; ACTIVE: 2; DELETED: 3 };
     const SessionType: { USER: 0; ADMIN: 2 };
+    const MediaType: { VIDEO: 1 };
+    const EntryStatus: { READY: '2' };
+    const EventNotificationTemplateStatus: { DISABLED: 1; ACTIVE: 2; DELETED: 3 };
   }
 }

@@ -57,6 +57,23 @@ export function meetingDirectoryContract(
       expect(await directory.byEventId(r.eventId!)).toBeNull();
     });
 
+    it('lists the meetings ended since a time, oldest end first, bounded (the recording reconciler)', async () => {
+      // Far in the future, so meetings of other tests in a shared store stay out of the window.
+      const base = Date.UTC(2200, 0, 1) + n() * 1000;
+      const at = (s: number) => new Date(base + s * 1000);
+      const [early, late, later, open] = [ref(), ref(), ref(), ref()];
+      for (const r of [early, late, later, open]) await directory.upsert(r);
+      await directory.markEnded(early.meetingId, at(0));
+      await directory.markEnded(later.meetingId, at(20));
+      await directory.markEnded(late.meetingId, at(10));
+      const ids = async (since: Date, limit: number) =>
+        (await directory.endedSince(since, limit)).map((r) => r.meetingId);
+      expect(await ids(at(5), 10)).toEqual([late.meetingId, later.meetingId]);
+      expect(await ids(at(0), 2)).toEqual([early.meetingId, late.meetingId]);
+      expect(await ids(at(21), 10)).toEqual([]);
+      expect((await directory.endedSince(at(20), 1))[0]).toEqual({ ...later, endedAt: at(20) });
+    });
+
     it('prefers the newest meeting should a room id repeat', async () => {
       const resourceId = n();
       const older = ref({ resourceId, createdAt: new Date(Date.now() - 10_000) });

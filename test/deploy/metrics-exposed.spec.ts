@@ -43,7 +43,9 @@ describe('metrics the service exposes', () => {
       KALTURA_ADMIN_SECRET: kaltura.adminSecret,
       KALTURA_SERVICE_URL: url,
     });
-    await t.app.get(KalturaPort).createRoom({ meetingId: 'm-metrics-1', title: 'Metrics', type: 'meeting' });
+    await t.app
+      .get(KalturaPort)
+      .createRoom({ guildId: '1001', meetingId: 'm-metrics-1', title: 'Metrics', type: 'meeting' });
     await request(t.app.getHttpServer()).get('/health/ready').expect(200);
     const res = await request(t.app.getHttpServer()).get('/metrics').expect(200);
     families = parseExposition(res.text);

@@ -122,7 +122,8 @@ describe('meetings in threads (whole app, fake Discord + fake Kaltura)', () => {
           id: `0_${meeting.id}`,
           status: 2,
           name: 'Recording',
-          referenceId: meeting.id,
+          // What Kaltura copies from the meeting's template entry onto the recording.
+          adminTags: `kd,kd-guild:${world.guildId},kd-meeting:${meeting.id}`,
         },
       });
       await request(t.app.getHttpServer())

@@ -192,7 +192,7 @@ describeWithRedis('faults: the process killed (SIGKILL) mid-delivery (BullMQ on 
     expect(held.heldStatus).toBe(200);
 
     // A webhook accepted meanwhile: stored, mapped to a notification, queued behind the held POST.
-    const body = Buffer.from(JSON.stringify(recordingReady(meeting, '0_killed')));
+    const body = Buffer.from(JSON.stringify(recordingReady({ id: meeting.id, guildId }, '0_killed')));
     const webhook = await fetch(`${first.url}${WEBHOOK_PATH}`, {
       method: 'POST',
       headers: {

@@ -5,6 +5,7 @@ import {
   KalturaClientAdapter,
   KalturaUnavailableError,
   KsType,
+  mintKs,
   parseKs,
 } from '../../src/modules/kaltura';
 import { KALTURA_MAX_SOCKETS } from '../../src/modules/kaltura/kaltura-transport';
@@ -33,9 +34,10 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
   });
 
   describe('createRoom', () => {
-    it('sends ONE multirequest: resource add, event add, link add with {N:result:id} references', async () => {
+    it('sends ONE multirequest: template entry, resource, event with templateEntryId, link, by {N:result:id}', async () => {
       const room = await adapter.createRoom({
-        meetingId: 'm-42',
+        guildId: '1001',
+        meetingId: 'Abc123XYZ9',
         title: 'Standup',
         description: 'Daily',
         type: 'meeting',
@@ -50,11 +52,22 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
         },
       ]);
       expect(fake.calls.map((c) => [c.multirequestIndex, c.service, c.action, c.error])).toEqual([
-        [0, 'schedule_scheduleresource', 'add', undefined],
-        [1, 'schedule_scheduleevent', 'add', undefined],
-        [2, 'schedule_scheduleeventresource', 'add', undefined],
+        [0, 'media', 'add', undefined],
+        [1, 'schedule_scheduleresource', 'add', undefined],
+        [2, 'schedule_scheduleevent', 'add', undefined],
+        [3, 'schedule_scheduleeventresource', 'add', undefined],
       ]);
       expect(fake.calls[0].params).toEqual({
+        entry: {
+          objectType: 'KalturaMediaEntry',
+          name: 'Standup',
+          description: 'Daily',
+          mediaType: 1,
+          adminTags: 'kd,kd-guild:1001,kd-meeting:Abc123XYZ9',
+          partnerData: '{"guildId":"1001","meetingId":"Abc123XYZ9"}',
+        },
+      });
+      expect(fake.calls[1].params).toEqual({
         scheduleResource: {
           objectType: 'KalturaLocationScheduleResource',
           name: 'Standup',
@@ -62,22 +75,23 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
           tags: 'vcprovider:newrow',
         },
       });
-      expect(fake.calls[1].params).toEqual({
+      expect(fake.calls[2].params).toEqual({
         scheduleEvent: {
           objectType: 'KalturaRecordScheduleEvent',
           summary: 'Standup',
           description: 'Daily',
-          referenceId: 'm-42',
+          referenceId: 'Abc123XYZ9',
+          templateEntryId: '{1:result:id}',
           startDate: T,
           endDate: T + 24 * 3600,
           recurrenceType: 0,
         },
       });
-      expect(fake.calls[2].params).toEqual({
+      expect(fake.calls[3].params).toEqual({
         scheduleEventResource: {
           objectType: 'KalturaScheduleEventResource',
-          eventId: '{2:result:id}',
-          resourceId: '{1:result:id}',
+          eventId: '{3:result:id}',
+          resourceId: '{2:result:id}',
         },
       });
       for (const call of fake.calls) {
@@ -90,7 +104,14 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
 
       expect(room).toEqual({ resourceId: expect.any(Number), eventId: expect.any(Number) });
       expect(fake.resource(room.resourceId)).toMatchObject({ name: 'Standup', status: 2 });
-      expect(fake.event(room.eventId!)).toMatchObject({ referenceId: 'm-42', status: 2 });
+      const event = fake.event(room.eventId!)!;
+      expect(event).toMatchObject({ referenceId: 'Abc123XYZ9', status: 2 });
+      // The session's recordings are copied from this template: it carries the guild and meeting.
+      expect(fake.entry(event.templateEntryId!)).toMatchObject({
+        adminTags: 'kd,kd-guild:1001,kd-meeting:Abc123XYZ9',
+        partnerData: '{"guildId":"1001","meetingId":"Abc123XYZ9"}',
+        status: 7,
+      });
       expect(fake.links()).toEqual([
         expect.objectContaining({ eventId: room.eventId, resourceId: room.resourceId }),
       ]);
@@ -100,21 +121,24 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
       ['webinar', 'custom_rs_class_mode:webinar'],
       ['classroom', 'custom_rs_class_mode:virtual_classroom'],
     ] as const)('tags a %s room and its session with the class mode', async (type, mode) => {
-      await adapter.createRoom({ meetingId: 'm', title: 'Lesson', type });
-      expect((fake.calls[0].params.scheduleResource as any).tags).toBe(`vcprovider:newrow,${mode}`);
-      expect((fake.calls[1].params.scheduleEvent as any).tags).toBe(mode);
+      await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'Lesson', type });
+      expect((fake.calls[1].params.scheduleResource as any).tags).toBe(`vcprovider:newrow,${mode}`);
+      expect((fake.calls[2].params.scheduleEvent as any).tags).toBe(mode);
     });
 
     it('omits an absent description and honours the event window option', async () => {
       const hours = adapterFor(fake, { now: () => T * 1000, eventDurationHours: 2 });
-      await hours.createRoom({ meetingId: 'm', title: 'Short', type: 'meeting' });
-      expect(fake.calls[0].params.scheduleResource).not.toHaveProperty('description');
-      expect(fake.calls[1].params.scheduleEvent).toMatchObject({ startDate: T, endDate: T + 7200 });
+      await hours.createRoom({ guildId: '1001', meetingId: 'm', title: 'Short', type: 'meeting' });
+      expect(fake.calls[0].params.entry).not.toHaveProperty('description');
+      expect(fake.calls[1].params.scheduleResource).not.toHaveProperty('description');
+      expect(fake.calls[2].params.scheduleEvent).toMatchObject({ startDate: T, endDate: T + 7200 });
     });
 
     it('undoes a half-created room when a later sub-request fails, and reports the Kaltura code', async () => {
       const broken = adapterFor(fake, { now: () => T * 1000, eventDurationHours: -1 });
-      const error = await rejectionOf(broken.createRoom({ meetingId: 'm', title: 'Oops', type: 'meeting' }));
+      const error = await rejectionOf(
+        broken.createRoom({ guildId: '1001', meetingId: 'm', title: 'Oops', type: 'meeting' }),
+      );
       expect(error).toMatchObject({
         code: 'KALTURA_REJECTED',
         status: 502,
@@ -123,13 +147,16 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
       const [resource] = fake.resources();
       expect(resource.status).toBe(3);
       expect(fake.callsTo('schedule_scheduleresource', 'delete')).toHaveLength(1);
+      // The template entry goes too: nothing of the room is left behind.
+      expect(fake.callsTo('media', 'delete')).toHaveLength(1);
+      expect(fake.entries().map((e) => e.status)).toEqual([3]);
       expect(fake.callsTo('schedule_scheduleevent', 'cancel')).toHaveLength(0);
     });
   });
 
   describe('endRoom', () => {
     it('cancels the event and deletes the resource', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       fake.clearRecords();
       await adapter.endRoom(room);
       expect(fake.calls.map((c) => [c.service, c.action, c.params])).toEqual([
@@ -141,7 +168,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
     });
 
     it('is idempotent: a second end and an unknown room resolve (INVALID_OBJECT_ID is success)', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       await adapter.endRoom(room);
       fake.clearRecords();
       await expect(adapter.endRoom(room)).resolves.toBeUndefined();
@@ -151,7 +178,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
     });
 
     it('deletes only the resource when there is no event', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       fake.clearRecords();
       await adapter.endRoom({ resourceId: room.resourceId });
       expect(fake.calls.map((c) => `${c.service}.${c.action}`)).toEqual(['schedule_scheduleresource.delete']);
@@ -165,7 +192,12 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
 
   describe('getRoom', () => {
     it('reads resource and event in one multirequest', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'Weekly sync', type: 'meeting' });
+      const room = await adapter.createRoom({
+        guildId: '1001',
+        meetingId: 'm',
+        title: 'Weekly sync',
+        type: 'meeting',
+      });
       fake.clearRecords();
       expect(await adapter.getRoom(room)).toEqual({ room, name: 'Weekly sync', status: 'active' });
       expect(fake.requests.map((r) => r.target)).toEqual(['multirequest']);
@@ -176,7 +208,7 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
     });
 
     it('reports ended when the event is cancelled, null when the resource is gone', async () => {
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       fake.event(room.eventId!)!.status = 1;
       expect(await adapter.getRoom(room)).toMatchObject({ status: 'ended' });
       expect(await adapter.getRoom({ resourceId: room.resourceId })).toMatchObject({ status: 'active' });
@@ -348,6 +380,82 @@ describe('KalturaClientAdapter against the fake Kaltura', () => {
       const url = await adapter.joinUrl({ room, user: { id: 'discord_5', firstName: 'G' }, role });
       const ks = parseKs(new URL(url).searchParams.get('ks')!, fake.adminSecret, { now: T });
       expect(ks.privileges).toMatchObject({ role: kalturaRole, userContextualRole: contextual });
+    });
+  });
+
+  describe('findRecordings', () => {
+    const owner = { guildId: '1001', meetingId: 'Abc123XYZ9' };
+
+    it("finds a meeting's ready recordings by admin tags, and nothing else", async () => {
+      const room = await adapter.createRoom({ ...owner, title: 'Standup', type: 'meeting' });
+      expect(await adapter.findRecordings(owner)).toEqual([]); // the template alone is no recording
+
+      const recording = fake.recordSession(room.eventId!, 1_234);
+      // Lookalikes: a longer meeting id, the same meeting id under another guild, no tags, another partner's tags.
+      fake.seedEntry({ adminTags: 'kd,kd-guild:1001,kd-meeting:Abc123XYZ9x', templateEntryId: '0_t' });
+      fake.seedEntry({ adminTags: 'kd,kd-guild:2002,kd-meeting:Abc123XYZ9', templateEntryId: '0_t' });
+      fake.seedEntry({});
+      fake.seedEntry({ adminTags: 'zoom,meeting:Abc123XYZ9', templateEntryId: '0_t' });
+
+      expect(await adapter.findRecordings(owner)).toEqual([
+        { entryId: recording.id, name: 'Standup', durationSeconds: 1_234, owner },
+      ]);
+      const [list] = fake.callsTo('media', 'list');
+      expect(list.params).toMatchObject({
+        filter: {
+          objectType: 'KalturaMediaEntryFilter',
+          adminTagsLike: 'kd-meeting:Abc123XYZ9',
+          statusEqual: '2',
+        },
+      });
+    });
+
+    it('copies exactly what entry::copyTemplate copies: not referenceId, not categories', async () => {
+      const room = await adapter.createRoom({ ...owner, title: 'Standup', type: 'meeting' });
+      const template = fake.entry(fake.event(room.eventId!)!.templateEntryId!)!;
+      template.referenceId = 'ref-1';
+      template.categories = 'Meetings';
+      const recording = fake.recordSession(room.eventId!);
+      expect(recording).toMatchObject({
+        name: template.name,
+        adminTags: template.adminTags,
+        partnerData: template.partnerData,
+        templateEntryId: template.id,
+        status: 2,
+      });
+      expect(recording.referenceId).toBeUndefined();
+      expect(recording.categories).toBeUndefined();
+    });
+
+    it("answers Kaltura's own error shapes for bad entries", async () => {
+      const post = (body: unknown) =>
+        fetch(`${fake.url}/api_v3/service/media/action/add`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
+      const ks = mintKs({
+        secret: fake.adminSecret,
+        partnerId: fake.partnerId,
+        type: KsType.ADMIN,
+        userId: '',
+        privileges: '',
+        expiresIn: 600,
+        now: Math.floor(Date.now() / 1000),
+      });
+      expect(await post({ ks, entry: { objectType: 'KalturaMediaEntry', name: 'x' } })).toMatchObject({
+        objectType: 'KalturaAPIException',
+        code: 'PROPERTY_VALIDATION_CANNOT_BE_NULL',
+      });
+      expect(await post({ ks, entry: { objectType: 'KalturaMediaEntry', mediaType: 99 } })).toMatchObject({
+        code: 'INVALID_ENUM_VALUE',
+      });
+      const get = await fetch(`${fake.url}/api_v3/service/media/action/get`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ks, entryId: '0_nope' }),
+      }).then((r) => r.json());
+      expect(get).toMatchObject({ code: 'ENTRY_ID_NOT_FOUND', args: { ENTRY_ID: '0_nope' } });
     });
   });
 });

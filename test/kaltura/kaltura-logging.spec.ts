@@ -20,6 +20,7 @@ describe('Kaltura logging hygiene', () => {
   it('never logs the admin secret, a KS or request bodies', async () => {
     const adapter = adapterFor(fake, { maxAttempts: 2, breakerThreshold: 3, halfOpenAfterMs: 50 });
     const room = await adapter.createRoom({
+      guildId: '1001',
       meetingId: 'm-secret-check',
       title: 'Private title',
       type: 'webinar',

@@ -58,6 +58,7 @@ describe('KalturaModule', () => {
 
     it('runs the whole flow: room, user, personal link, launch page', async () => {
       const room = await port.createRoom({
+        guildId: '1001',
         meetingId: 'm-1',
         title: 'Team <script>alert(1)</script>',
         type: 'webinar',
@@ -138,7 +139,12 @@ describe('KalturaModule', () => {
     it('binds the kaltura-client adapter, which reaches the configured service URL and counts calls', async () => {
       const port = app.get(KalturaPort);
       expect(port).toBeInstanceOf(KalturaClientAdapter);
-      const room = await port.createRoom({ meetingId: 'm-live', title: 'Live', type: 'meeting' });
+      const room = await port.createRoom({
+        guildId: '1001',
+        meetingId: 'm-live',
+        title: 'Live',
+        type: 'meeting',
+      });
       expect(fake.resource(room.resourceId)).toBeDefined();
       expect(
         await metricValue(KALTURA_METRICS.calls, {
@@ -218,7 +224,12 @@ describe('KalturaModule readiness follows the circuit both ways', () => {
 
     await fake.goUp();
     await eventually(() => port.circuitState() === 'half-open', 5_000, 'the breaker to half-open');
-    const room = await port.createRoom({ meetingId: 'recover', title: 'Back', type: 'meeting' });
+    const room = await port.createRoom({
+      guildId: '1001',
+      meetingId: 'recover',
+      title: 'Back',
+      type: 'meeting',
+    });
     expect(room.resourceId).toBeGreaterThan(0);
     expect(await check.check()).toEqual({ mode: 'live', circuit: 'closed' });
   });

@@ -72,7 +72,7 @@ describe('KalturaClientAdapter under ACTION_BLOCKED', () => {
   it('createRoom: a refused slot undoes the half-created room, then tries again: one live room', async () => {
     const adapter = adapterFor(fake, fast);
     fake.blockActions(1, 'schedule_scheduleresource.add');
-    const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+    const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
     expect(fake.resources().map((r) => r.id)).toEqual([room.resourceId]);
     // The first attempt's event was cancelled; the second attempt's is the room's.
     expect(fake.events().map((e) => [e.id === room.eventId, e.status])).toEqual([
@@ -83,7 +83,7 @@ describe('KalturaClientAdapter under ACTION_BLOCKED', () => {
 
   it('repeats a read multirequest whatever its other slots did', async () => {
     const adapter = adapterFor(fake, fast);
-    const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+    const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
     fake.clearRecords();
     fake.blockActions(1);
     expect(await adapter.getRoom(room)).toMatchObject({ status: 'active' });

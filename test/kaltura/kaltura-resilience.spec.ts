@@ -43,7 +43,7 @@ describe('KalturaClientAdapter under faults', () => {
 
     it('retries a connection reset on idempotent calls', async () => {
       const adapter = adapterFor(fake);
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       fake.clearRecords();
       fake.resetNextConnections(1);
       expect(await adapter.getRoom(room)).toMatchObject({ status: 'active' });
@@ -55,14 +55,16 @@ describe('KalturaClientAdapter under faults', () => {
       fake.resetNextConnections(1);
       // reason "network", not "timeout": the multirequest failure reaches the caller instead of hanging.
       expect(
-        await rejectionOf(adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' })),
+        await rejectionOf(
+          adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' }),
+        ),
       ).toMatchObject({
         code: 'KALTURA_UNAVAILABLE',
         details: { reason: 'network' },
       });
       expect(fake.requests).toHaveLength(1);
       fake.failNextRequests(1, 500);
-      await rejectionOf(adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' }));
+      await rejectionOf(adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' }));
       expect(fake.requests).toHaveLength(2);
       expect(fake.resources()).toHaveLength(0);
     });
@@ -70,7 +72,7 @@ describe('KalturaClientAdapter under faults', () => {
     it('repeats createRoom after a 503 (not processed) and creates exactly one room', async () => {
       const adapter = adapterFor(fake);
       fake.failNextRequests(1, 503);
-      await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       expect(fake.requests).toHaveLength(2);
       expect(fake.resources()).toHaveLength(1);
     });
@@ -80,6 +82,7 @@ describe('KalturaClientAdapter under faults', () => {
       expect(await adapter.getRoom({ resourceId: 999 })).toBeNull();
       const error = await rejectionOf(
         adapterFor(fake, { eventDurationHours: -1 }).createRoom({
+          guildId: '1001',
           meetingId: 'm',
           title: 'T',
           type: 'meeting',
@@ -216,7 +219,7 @@ describe('KalturaClientAdapter under faults', () => {
     it('re-issues the admin KS and repeats a multirequest once (one room created)', async () => {
       const adapter = adapterFor(fake);
       fake.rejectNextKs();
-      const room = await adapter.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+      const room = await adapter.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
       expect(fake.requests.map((r) => r.target)).toEqual(['multirequest', 'multirequest']);
       expect(fake.calls.slice(0, 3).map((c) => c.error)).toEqual(['INVALID_KS', 'INVALID_KS', 'INVALID_KS']);
       expect(fake.resources().map((r) => r.id)).toEqual([room.resourceId]);

@@ -319,9 +319,7 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
     });
 
     it('recording ready → one recording_ready message with the link, also when Kaltura repeats the event', async () => {
-      const event = recordingReady(meeting, '0_rec_one', {
-        downloadUrl: 'https://cdn.example.com/0_rec_one.mp4',
-      });
+      const event = recordingReady(meeting, '0_rec_one');
       const first = await postWebhook(t, event);
       expect(first.status).toBe(200);
       expect((await postWebhook(t, event)).body.duplicate).toBe(true);
@@ -329,7 +327,8 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
       await postWebhook(t, { ...event, eventNotificationJobId: event.eventNotificationJobId + 1_000_000 });
       const record = await sentOnce(general, 'is ready');
       expect(record.message.content).toBe(
-        '🎬 The recording of **Recorded session** is ready: https://cdn.example.com/0_rec_one.mp4',
+        '🎬 The recording of **Recorded session** is ready: **Recording 0\\_rec\\_one**, 30 min — ' +
+          `${t.settings.kaltura.kafUrl}/browseandembed/index/media/entryid/0_rec_one`,
       );
       const stored = await t.events.get(first.body.eventId);
       expect(stored).toMatchObject({ status: 'processed', outcome: 'notified' });

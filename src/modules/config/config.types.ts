@@ -27,6 +27,7 @@ export const TEMPLATE_PLACEHOLDERS: Record<NotificationType, readonly string[]> 
     'meeting.type',
     'recording.url',
     'recording.name',
+    'recording.duration',
     'host.name',
   ],
   meeting_share: ['meeting.id', 'meeting.title', 'meeting.type', 'user.name', 'host.name'],

@@ -10,6 +10,7 @@ export type {
   CreateRoomInput,
   JoinRole,
   JoinUrlInput,
+  KalturaRecording,
   KalturaRoom,
   KalturaRoomInfo,
   MeetingType,
@@ -22,6 +23,8 @@ export { KalturaSandboxAdapter, SANDBOX_LAUNCH_PATH } from './kaltura-sandbox.ad
 export type { SandboxRoom } from './kaltura-sandbox.adapter';
 export { SandboxLaunchController } from './sandbox-launch.controller';
 export { DEFAULT_RESILIENCE } from './kaltura-transport';
+export { KalturaWebhookSetup, SERVICE_WEBHOOKS, WEBHOOK_PATH, webhookUrl } from './webhook-setup';
+export type { WebhookTemplateReport } from './webhook-setup';
 export type { KalturaResilienceOptions } from './kaltura-transport';
 export {
   KALTURA_ERROR_CODES,
@@ -37,6 +40,14 @@ export {
   PromKalturaCallMetrics,
 } from './kaltura.metrics';
 export type { KalturaCallMetrics, KalturaCallOutcome } from './kaltura.metrics';
+export {
+  SERVICE_ADMIN_TAG,
+  recordingAdminTags,
+  recordingOwnerOf,
+  recordingPartnerData,
+  sameOwner,
+} from './recording-tags';
+export type { RecordingOwner, RecordingOwnerMatch } from './recording-tags';
 export { KALTURA_USER_ID, NEWROW_TAG, kalturaRole } from './kaltura.rules';
 export {
   KsError,

@@ -17,9 +17,18 @@ import {
   CreateRoomInput,
   JoinUrlInput,
   KalturaPort,
+  KalturaRecording,
   KalturaRoom,
   KalturaRoomInfo,
 } from './kaltura.port';
+import {
+  RecordingOwner,
+  recordingAdminTags,
+  recordingOwnerOf,
+  recordingPartnerData,
+  recordingSearchTag,
+  sameOwner,
+} from './recording-tags';
 import {
   assertRoom,
   assertUserId,
@@ -55,7 +64,11 @@ export const KALTURA_USER_BATCH_MAX = 25;
 
 type NewUser = { id: string; name: string };
 
-const { ScheduleEventRecurrenceType, ScheduleEventStatus, ScheduleResourceStatus } = kaltura.enums;
+const { EntryStatus, MediaType, ScheduleEventRecurrenceType, ScheduleEventStatus, ScheduleResourceStatus } =
+  kaltura.enums;
+
+/** Most recordings one meeting is expected to have; the reconciler's `media.list` asks for this many. */
+const RECORDINGS_PAGE = 50;
 
 /**
  * The live adapter: a real Kaltura partner through kaltura-client. Rooms are Newrow schedule resources with a
@@ -93,6 +106,8 @@ export class KalturaClientAdapter extends KalturaPort {
   }
 
   /**
+   * Creates the recording template entry, the room, its session (a `KalturaRecordScheduleEvent` whose
+   * `templateEntryId` is the template) and their link in one multirequest.
    * A refusal by Kaltura's rate limiter (`ACTION_BLOCKED` in a slot) is undone like any half-created room, then the
    * whole room is tried again within the call's deadline.
    */
@@ -109,10 +124,22 @@ export class KalturaClientAdapter extends KalturaPort {
     const name = [...input.title].slice(0, 256).join('');
     const description = input.description === undefined ? {} : { description: input.description };
     const tags = eventTags(input.type);
+    const owner = { guildId: input.guildId, meetingId: input.meetingId };
     const slots = await this.transport
       .batch(
         'createRoom',
         () => [
+          // The recording template: Kaltura copies its admin tags and partner data onto the recording
+          // (entry::copyTemplate), which is how the entry-ready webhook and the reconciler find the meeting.
+          kaltura.services.media.add(
+            new kaltura.objects.MediaEntry({
+              name,
+              ...description,
+              mediaType: MediaType.VIDEO,
+              adminTags: recordingAdminTags(owner),
+              partnerData: recordingPartnerData(owner),
+            }),
+          ),
           kaltura.services.scheduleResource.add(
             new kaltura.objects.LocationScheduleResource({
               name,
@@ -125,17 +152,18 @@ export class KalturaClientAdapter extends KalturaPort {
               summary: name,
               ...description,
               referenceId: input.meetingId,
+              templateEntryId: '{1:result:id}',
               startDate: start,
               endDate: start + this.eventHours * 3600,
               recurrenceType: ScheduleEventRecurrenceType.NONE,
               ...(tags ? { tags } : {}),
             }),
           ),
-          // Multirequest references are 1-based: {1:...} is the resource, {2:...} the event.
+          // Multirequest references are 1-based: {1:...} the template, {2:...} the resource, {3:...} the event.
           kaltura.services.scheduleEventResource.add(
             new kaltura.objects.ScheduleEventResource({
-              eventId: '{2:result:id}',
-              resourceId: '{1:result:id}',
+              eventId: '{3:result:id}',
+              resourceId: '{2:result:id}',
             }),
           ),
         ],
@@ -146,16 +174,64 @@ export class KalturaClientAdapter extends KalturaPort {
         throw toDomainError(error);
       });
 
-    const resourceId = idOf(slots[0]);
-    const eventId = idOf(slots[1]);
+    const templateEntryId = entryIdOf(slots[0]);
+    const resourceId = idOf(slots[1]);
+    const eventId = idOf(slots[2]);
     const failed = slots.find((slot): slot is { ok: false; fault: KalturaApiFault } => !slot.ok);
-    if (!failed && resourceId !== undefined && eventId !== undefined && slots.length === 3) {
+    if (
+      !failed &&
+      templateEntryId !== undefined &&
+      resourceId !== undefined &&
+      eventId !== undefined &&
+      slots.length === 4
+    ) {
       return { resourceId, eventId };
     }
     // Half a room is worse than none: undo what was created before reporting the failure.
-    await this.compensate({ resourceId, eventId });
+    await this.compensate({ templateEntryId, resourceId, eventId });
     if (failed?.fault.code === ACTION_BLOCKED) throw failed.fault;
     throw failed ? toDomainError(failed.fault) : new KalturaUnavailableError('bad_response');
+  }
+
+  async findRecordings(owner: RecordingOwner): Promise<KalturaRecording[]> {
+    let result: unknown;
+    try {
+      result = await this.transport.request(
+        () =>
+          kaltura.services.media.listAction(
+            new kaltura.objects.MediaEntryFilter({
+              adminTagsLike: recordingSearchTag(owner.meetingId),
+              statusEqual: EntryStatus.READY,
+            }),
+            new kaltura.objects.FilterPager({ pageSize: RECORDINGS_PAGE, pageIndex: 1 }),
+          ),
+        { idempotent: true },
+      );
+    } catch (error) {
+      throw toDomainError(error);
+    }
+    const objects = (result as { objects?: unknown } | null)?.objects;
+    if (!Array.isArray(objects)) return [];
+    return objects.flatMap((raw: unknown): KalturaRecording[] => {
+      if (typeof raw !== 'object' || raw === null) return [];
+      const entry = raw as Record<string, unknown>;
+      const match = recordingOwnerOf(entry);
+      // `adminTagsLike` is a loose match, and the template itself carries the same tags: keep only ready
+      // recordings copied from a template, whose tags name exactly this meeting.
+      if (!match.owner || !sameOwner(match.owner, owner)) return [];
+      if (typeof entry.id !== 'string' || typeof entry.templateEntryId !== 'string') return [];
+      if (String(entry.status) !== EntryStatus.READY) return [];
+      const duration = entry.duration;
+      return [
+        {
+          entryId: entry.id,
+          name: typeof entry.name === 'string' ? entry.name : '',
+          durationSeconds:
+            typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 ? duration : null,
+          owner: match.owner,
+        },
+      ];
+    });
   }
 
   async endRoom(room: KalturaRoom): Promise<void> {
@@ -277,13 +353,23 @@ export class KalturaClientAdapter extends KalturaPort {
   }
 
   /** Best effort: a failure here is logged, and the original error is what the caller sees. */
-  private async compensate(created: { resourceId?: number; eventId?: number }): Promise<void> {
+  private async compensate(created: {
+    templateEntryId?: string;
+    resourceId?: number;
+    eventId?: number;
+  }): Promise<void> {
     const undo: Array<[string, () => kaltura.RequestBuilder]> = [];
-    const { resourceId, eventId } = created;
+    const { templateEntryId, resourceId, eventId } = created;
     if (eventId !== undefined)
       undo.push([`event ${eventId}`, () => kaltura.services.scheduleEvent.cancel(eventId)]);
     if (resourceId !== undefined) {
       undo.push([`resource ${resourceId}`, () => kaltura.services.scheduleResource.deleteAction(resourceId)]);
+    }
+    if (templateEntryId !== undefined) {
+      undo.push([
+        `template entry ${templateEntryId}`,
+        () => kaltura.services.media.deleteAction(templateEntryId),
+      ]);
     }
     for (const [what, build] of undo) {
       try {
@@ -295,6 +381,12 @@ export class KalturaClientAdapter extends KalturaPort {
       }
     }
   }
+}
+
+function entryIdOf(slot: SlotResult | undefined): string | undefined {
+  if (!slot?.ok || typeof slot.value !== 'object' || slot.value === null) return undefined;
+  const id = (slot.value as { id?: unknown }).id;
+  return typeof id === 'string' && /^[0-9]_[A-Za-z0-9]{1,40}$/.test(id) ? id : undefined;
 }
 
 function idOf(slot: SlotResult | undefined): number | undefined {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DomainError, ValidationFailedError } from '../../platform/errors';
 import { KalturaSandboxAdapter } from './kaltura-sandbox.adapter';
 import { KsType, parseKs } from './ks.codec';
+import { recordingOwnerOf } from './recording-tags';
 
 describe('KalturaSandboxAdapter', () => {
   const connection = { partnerId: 100, adminSecret: 'sandbox-secret', joinLinkTtl: 900 };
@@ -12,8 +13,14 @@ describe('KalturaSandboxAdapter', () => {
   beforeEach(() => (sandbox = new KalturaSandboxAdapter(connection, () => now)));
 
   it('creates rooms with incrementing ids and Newrow tags', async () => {
-    const a = await sandbox.createRoom({ meetingId: 'm-1', title: 'Standup', type: 'meeting' });
+    const a = await sandbox.createRoom({
+      guildId: '1001',
+      meetingId: 'm-1',
+      title: 'Standup',
+      type: 'meeting',
+    });
     const b = await sandbox.createRoom({
+      guildId: '1001',
       meetingId: 'm-2',
       title: 'Class',
       type: 'classroom',
@@ -29,8 +36,24 @@ describe('KalturaSandboxAdapter', () => {
     expect(await sandbox.getRoom(a)).toEqual({ room: a, name: 'Standup', status: 'active' });
   });
 
+  it('keeps a recording template per room, tagged like the live one; it records nothing', async () => {
+    const room = await sandbox.createRoom({
+      guildId: '1001',
+      meetingId: 'Abc123XYZ9',
+      title: 'T',
+      type: 'meeting',
+    });
+    const template = sandbox.room(room.resourceId)!.template;
+    expect(template).toMatchObject({
+      adminTags: 'kd,kd-guild:1001,kd-meeting:Abc123XYZ9',
+      partnerData: '{"guildId":"1001","meetingId":"Abc123XYZ9"}',
+    });
+    expect(recordingOwnerOf(template)).toEqual({ owner: { guildId: '1001', meetingId: 'Abc123XYZ9' } });
+    expect(await sandbox.findRecordings({ guildId: '1001', meetingId: 'Abc123XYZ9' })).toEqual([]);
+  });
+
   it('ends rooms idempotently, unknown rooms included', async () => {
-    const room = await sandbox.createRoom({ meetingId: 'm', title: 'T', type: 'webinar' });
+    const room = await sandbox.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'webinar' });
     await sandbox.endRoom(room);
     await sandbox.endRoom(room);
     await sandbox.endRoom({ resourceId: 999_999 });
@@ -39,7 +62,7 @@ describe('KalturaSandboxAdapter', () => {
   });
 
   it('signs join links with the configured secret: a real USER KS on the local launch path', async () => {
-    const room = await sandbox.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+    const room = await sandbox.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
     const url = await sandbox.joinUrl({
       room,
       user: { id: 'discord_7', firstName: 'Bo', lastName: 'Li' },
@@ -67,7 +90,7 @@ describe('KalturaSandboxAdapter', () => {
     await expect(
       sandbox.joinUrl({ room: { resourceId: 5 }, user: { id: 'u', firstName: 'A' }, role: 'viewer' }),
     ).rejects.toMatchObject({ code: 'MEETING_ROOM_NOT_FOUND', status: 404 });
-    const room = await sandbox.createRoom({ meetingId: 'm', title: 'T', type: 'meeting' });
+    const room = await sandbox.createRoom({ guildId: '1001', meetingId: 'm', title: 'T', type: 'meeting' });
     await expect(
       sandbox.joinUrl({ room, user: { id: 'bad id', firstName: 'A' }, role: 'viewer' }),
     ).rejects.toBeInstanceOf(ValidationFailedError);

@@ -6,11 +6,21 @@ import {
   CreateRoomInput,
   JoinUrlInput,
   KalturaPort,
+  KalturaRecording,
   KalturaRoom,
   KalturaRoomInfo,
   MeetingType,
 } from './kaltura.port';
 import { assertRoom, assertUserId, mintJoinKs, privilegeText, resourceTags } from './kaltura.rules';
+import { RecordingOwner, recordingAdminTags, recordingPartnerData } from './recording-tags';
+
+/** The recording template the sandbox keeps per room, with the fields a real one carries. */
+export interface SandboxTemplateEntry {
+  id: string;
+  name: string;
+  adminTags: string;
+  partnerData: string;
+}
 
 /** Path of the local launch page (served by `SandboxLaunchController`). */
 export const SANDBOX_LAUNCH_PATH = '/sandbox/launch';
@@ -24,6 +34,8 @@ export interface SandboxRoom {
   description?: string;
   type: MeetingType;
   tags: string;
+  /** The recording template, as the live adapter creates it (`templateEntryId` of the session). */
+  template: SandboxTemplateEntry;
   status: 'active' | 'ended';
   createdAt: Date;
   endedAt?: Date;
@@ -42,6 +54,7 @@ export class KalturaSandboxAdapter extends KalturaPort {
   private readonly users = new Map<string, string>();
   private nextResourceId = 1001;
   private nextEventId = 5001;
+  private nextEntry = 1;
 
   constructor(
     private readonly connection: KalturaSandboxConnection,
@@ -51,14 +64,22 @@ export class KalturaSandboxAdapter extends KalturaPort {
   }
 
   async createRoom(input: CreateRoomInput): Promise<KalturaRoom> {
+    const owner = { guildId: input.guildId, meetingId: input.meetingId };
+    const name = [...input.title].slice(0, 256).join('');
     const room: SandboxRoom = {
       resourceId: this.nextResourceId++,
       eventId: this.nextEventId++,
       meetingId: input.meetingId,
-      name: [...input.title].slice(0, 256).join(''),
+      name,
       ...(input.description !== undefined ? { description: input.description } : {}),
       type: input.type,
       tags: resourceTags(input.type),
+      template: {
+        id: `0_sandbox${this.nextEntry++}`,
+        name,
+        adminTags: recordingAdminTags(owner),
+        partnerData: recordingPartnerData(owner),
+      },
       status: 'active',
       createdAt: new Date(this.now()),
     };
@@ -96,6 +117,12 @@ export class KalturaSandboxAdapter extends KalturaPort {
     const ks = mintJoinKs(this.connection, input, this.now());
     if (!this.rooms.has(input.room.resourceId)) throw new MeetingRoomNotFoundError();
     return `${SANDBOX_LAUNCH_PATH}?ks=${encodeURIComponent(ks)}`;
+  }
+
+  /** The sandbox records nothing, so there is never a recording to find. */
+  async findRecordings(owner: RecordingOwner): Promise<KalturaRecording[]> {
+    void owner;
+    return [];
   }
 
   circuitState(): CircuitStateName {

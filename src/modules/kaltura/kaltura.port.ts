@@ -1,3 +1,5 @@
+import type { RecordingOwner } from './recording-tags';
+
 /** The kind of meeting room; webinar and classroom set a Newrow class mode, meeting is the default room. */
 export type MeetingType = 'meeting' | 'webinar' | 'classroom';
 
@@ -11,7 +13,12 @@ export interface KalturaRoom {
 }
 
 export interface CreateRoomInput {
-  /** The project's meeting id; stored as the event's `referenceId` so webhooks can be traced back. */
+  /** The guild (tenant) the meeting belongs to: written into the recording template's admin tags. */
+  guildId: string;
+  /**
+   * The project's meeting id: in the recording template's admin tags and partner data (what the recording keeps),
+   * and the event's `referenceId` (which cancellation webhooks of the event itself carry; recordings do not).
+   */
   meetingId: string;
   title: string;
   description?: string;
@@ -29,6 +36,15 @@ export interface JoinUrlInput {
   /** `id` is the Kaltura user id (e.g. `discord_<snowflake>`). */
   user: { id: string; firstName: string; lastName?: string };
   role: JoinRole;
+}
+
+/** A ready recording Kaltura made from a meeting's template entry. */
+export interface KalturaRecording {
+  entryId: string;
+  name: string;
+  /** Seconds; null when Kaltura does not say. */
+  durationSeconds: number | null;
+  owner: RecordingOwner;
 }
 
 /** Breaker state as readiness and metrics see it. */
@@ -49,6 +65,11 @@ export abstract class KalturaPort {
   abstract ensureUser(user: { id: string; displayName: string }): Promise<void>;
   /** Personal launch URL; `user.id` is the Kaltura user id (e.g. discord_<snowflake>). */
   abstract joinUrl(input: JoinUrlInput): Promise<string>;
+  /**
+   * Ready recordings of one meeting, found by their admin tags (`media.list` with `adminTagsLike`) and checked
+   * exactly against `owner`: the reconciler's way to find a recording whose webhook never came.
+   */
+  abstract findRecordings(owner: RecordingOwner): Promise<KalturaRecording[]>;
   /** For readiness and metrics. */
   abstract circuitState(): CircuitStateName;
 }

@@ -30,6 +30,7 @@ describe('sandbox launch page', () => {
         name: '<script>alert("t")</script>',
         type: 'webinar',
         tags: '',
+        template: { id: '0_sandbox1', name: 't', adminTags: 'kd', partnerData: '{}' },
         status: 'active',
         createdAt: new Date(0),
       },

@@ -129,6 +129,7 @@ export class MeetingsService {
   private async createRoom(input: CreateMeetingInput, draft: MeetingDraft): Promise<Meeting> {
     const id = newMeetingId();
     const room = await this.kaltura.createRoom({
+      guildId: input.guildId,
       meetingId: id,
       title: draft.title,
       ...(draft.description ? { description: draft.description } : {}),

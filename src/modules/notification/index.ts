@@ -17,6 +17,7 @@ export type { TrialMessage } from './discord-rest/trial-outbox';
 export { NotificationDeliveryService } from './notification-delivery.service';
 export { NotificationRuntime } from './notification-runtime.service';
 export { WebhookIntakeService } from './webhook-intake.service';
+export { RecordingReconciler } from './recording-reconciler.service';
 export type { WebhookReceipt, WebhookRequest } from './webhook-intake.service';
 export { DEFAULT_NOTIFICATION_OPTIONS, NOTIFICATION_OPTIONS, leaseMs } from './notification.options';
 export type { NotificationOptions } from './notification.options';

@@ -11,6 +11,7 @@ import type { KalturaEventMapping } from './domain/kaltura-event.types';
 import type { MeetingRef, WebhookEventRecord } from './domain/notification.types';
 import { KalturaEventProcessor } from './kaltura-event.processor';
 import { NotificationService } from './notification.service';
+import { RecordingAnnouncer } from './recording-announcer.service';
 import { InMemoryMeetingDirectory } from './persistence/memory-meeting-directory.repository';
 import { InMemoryNotificationRepository } from './persistence/memory-notification.repository';
 import { InMemoryWebhookEventRepository } from './persistence/memory-webhook-event.repository';
@@ -59,9 +60,9 @@ const recording = (
   kind: 'recording_ready',
   entryId: '0_rec',
   name: null,
-  referenceId: MEETING,
-  tags: [],
-  url: null,
+  adminTags: `kd,kd-guild:${ref.guildId},kd-meeting:${MEETING}`,
+  partnerData: JSON.stringify({ guildId: ref.guildId, meetingId: MEETING }),
+  durationSeconds: 95,
   ...over,
 });
 
@@ -93,9 +94,8 @@ async function setup(
     events,
     directory,
     meetings,
-    service,
+    new RecordingAnnouncer(service, settings),
     testMetrics(),
-    settings,
     fastOptions({ eventAttempts: 2 }),
   );
   const run = async (e: WebhookEventRecord) => {
@@ -115,7 +115,7 @@ describe('KalturaEventProcessor', () => {
     });
   });
 
-  it('notifies a recording found by referenceId, linking the KAF page when Kaltura sent no URL', async () => {
+  it("notifies a recording matched on the admin tags and partner data it copied from the meeting's template", async () => {
     const { run, notifications, queued } = await setup();
     expect(await run(event(recording()))).toMatchObject({
       status: 'processed',
@@ -135,23 +135,51 @@ describe('KalturaEventProcessor', () => {
     expect(queued).toEqual([n.id]);
   });
 
-  it('finds the meeting of a recording through its tags (room or scheduled event id)', async () => {
+  it('matches on either source alone: admin tags, or partner data (a webhook template that sends one of them)', async () => {
     const { run } = await setup();
-    const byRoom = await run(
-      event(recording({ entryId: '0_a', referenceId: null, tags: ['x', 'resourceId:501'] })),
-    );
-    const byEvent = await run(
-      event(recording({ entryId: '0_b', referenceId: 'other', tags: ['eventid:601'] })),
-    );
-    expect([byRoom?.outcome, byEvent?.outcome]).toEqual(['notified', 'notified']);
+    const byTags = await run(event(recording({ entryId: '0_a', partnerData: null })));
+    const byData = await run(event(recording({ entryId: '0_b', adminTags: null })));
+    expect([byTags?.outcome, byData?.outcome]).toEqual(['notified', 'notified']);
   });
 
-  it('ignores a recording of no known meeting', async () => {
-    const { run } = await setup();
-    expect(await run(event(recording({ referenceId: 'Zzz999Zzz9', tags: ['resourceid:9'] })))).toMatchObject({
-      status: 'ignored',
-      outcome: 'recording of no known meeting',
-    });
+  it.each([
+    [
+      'no tags at all',
+      { adminTags: null, partnerData: null },
+      /^foreign entry: not an entry of this service/,
+    ],
+    [
+      "another integration's tags",
+      { adminTags: 'zoom,meeting:Abc123XYZ9', partnerData: 'x' },
+      /^foreign entry/,
+    ],
+    [
+      'tags and partner data that disagree',
+      { partnerData: JSON.stringify({ guildId: '111111111111111111', meetingId: 'Zzz999Zzz9' }) },
+      /^foreign entry: admin tags and partner data name different meetings/,
+    ],
+    ['two meetings in the tags', { adminTags: 'kd,kd-guild:1,kd-meeting:a,kd-meeting:b' }, /^foreign entry/],
+    [
+      "another guild's id on this meeting",
+      { adminTags: `kd,kd-guild:999,kd-meeting:${MEETING}`, partnerData: null },
+      /^recording names another guild/,
+    ],
+    [
+      'an unknown meeting',
+      { adminTags: 'kd,kd-guild:111111111111111111,kd-meeting:Zzz999Zzz9', partnerData: null },
+      /^recording of no known meeting$/,
+    ],
+    [
+      'a referenceId only (Kaltura never copies it)',
+      { adminTags: null, partnerData: null },
+      /^foreign entry/,
+    ],
+  ] as const)('ignores %s, with the reason', async (_what, over, outcome) => {
+    const { run, notifications } = await setup();
+    const stored = await run(event(recording(over)));
+    expect(stored).toMatchObject({ status: 'ignored' });
+    expect(stored?.outcome).toMatch(outcome);
+    expect((await notifications.listByGuild(ref.guildId, { limit: 5 })).items).toEqual([]);
   });
 
   it('ends the meeting of a cancelled schedule event, by referenceId or by event id', async () => {

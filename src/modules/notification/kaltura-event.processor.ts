@@ -1,25 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Settings } from '../../platform/settings';
+import { recordingOwnerOf, sameOwner } from '../kaltura';
 import { MEETING_ID_PATTERN, MeetingsService } from '../meetings';
 import type { KalturaEventMapping } from './domain/kaltura-event.types';
 import { reviveWebhookEvent } from './domain/record-snapshots';
-import type { MeetingRef, WebhookEventRecord } from './domain/notification.types';
-import { meetingValues } from './meeting-events.listener';
+import type { WebhookEventRecord } from './domain/notification.types';
 import { NOTIFICATION_OPTIONS, NotificationOptions } from './notification.options';
 import { NotificationMetrics } from './notification.metrics';
-import { NotificationService } from './notification.service';
 import { MeetingDirectory } from './persistence/meeting-directory.repository';
 import { WebhookEventRepository } from './persistence/webhook-event.repository';
 import { DropJobError } from './queue/delivery-queue.port';
+import { RecordingAnnouncer } from './recording-announcer.service';
 
 type Result = { status: 'processed' | 'ignored'; outcome: string };
 
-const RESOURCE_TAG = /^(?:resource|resourceid|scheduleresourceid):(\d{1,15})$/i;
-const EVENT_TAG = /^(?:event|eventid|scheduleeventid):(\d{1,15})$/i;
-
 /**
  * Acts on a stored Kaltura event (a queue job, so it survives restarts and is retried): a ready recording
- * becomes a `recording_ready` notification for its meeting; a cancelled or deleted schedule event or room ends
+ * becomes a `recording_ready` notification for its meeting (matched on the admin tags and partner data Kaltura
+ * copied from the meeting's template entry); a cancelled or deleted schedule event or room ends
  * the meeting (`MeetingsService.endedExternally`, which emits `meeting.ended` → `meeting_end`). Events that
  * lead nowhere are marked `ignored` with the reason.
  */
@@ -31,9 +28,8 @@ export class KalturaEventProcessor {
     private readonly events: WebhookEventRepository,
     private readonly directory: MeetingDirectory,
     private readonly meetings: MeetingsService,
-    private readonly notifications: NotificationService,
+    private readonly recordings: RecordingAnnouncer,
     private readonly metrics: NotificationMetrics,
-    private readonly settings: Settings,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
   ) {}
 
@@ -97,49 +93,29 @@ export class KalturaEventProcessor {
       : { status: 'ignored', outcome: 'unknown meeting' };
   }
 
+  /**
+   * A ready entry is announced when its admin tags / partner data (copied by Kaltura from the meeting's template
+   * entry) name a meeting this service knows, in the same guild. Everything else is ignored with the reason.
+   */
   private async recordingReady(
     event: WebhookEventRecord,
     mapping: Extract<KalturaEventMapping, { kind: 'recording_ready' }>,
   ): Promise<Result> {
-    const ref = await this.meetingForEntry(mapping);
+    const match = recordingOwnerOf({ adminTags: mapping.adminTags, partnerData: mapping.partnerData });
+    if (!match.owner) return { status: 'ignored', outcome: `foreign entry: ${match.reason}` };
+    const ref = MEETING_ID_PATTERN.test(match.owner.meetingId)
+      ? await this.directory.byMeetingId(match.owner.meetingId)
+      : null;
     if (!ref) return { status: 'ignored', outcome: 'recording of no known meeting' };
-    const url =
-      mapping.url ??
-      `${this.settings.kaltura.kafUrl}/browseandembed/index/media/entryid/${encodeURIComponent(mapping.entryId)}`;
-    const notification = await this.notifications.notify({
-      type: 'recording_ready',
-      dedupeKey: `recording_ready:${mapping.entryId}`,
-      guildId: ref.guildId,
-      meetingId: ref.meetingId,
-      meetingChannelId: ref.channelId,
-      values: { ...meetingValues(ref), 'recording.url': url, 'recording.name': mapping.name ?? ref.title },
-      source: 'kaltura',
-      sourceEventId: event.id,
-      at: event.receivedAt,
-    });
+    // The tags are the partner's to edit: a guild id that is not the meeting's own is not trusted (tenant check).
+    if (!sameOwner(match.owner, { guildId: ref.guildId, meetingId: ref.meetingId })) {
+      return { status: 'ignored', outcome: "recording names another guild than its meeting's" };
+    }
+    const notification = await this.recordings.announce(
+      ref,
+      { entryId: mapping.entryId, name: mapping.name, durationSeconds: mapping.durationSeconds },
+      { sourceEventId: event.id, at: event.receivedAt },
+    );
     return { status: 'processed', outcome: notification ? 'notified' : 'switched off by the guild' };
-  }
-
-  /** The meeting an entry belongs to: its `referenceId`, or a tag naming a meeting, room or schedule event. */
-  private async meetingForEntry(
-    mapping: Extract<KalturaEventMapping, { kind: 'recording_ready' }>,
-  ): Promise<MeetingRef | null> {
-    if (mapping.referenceId && MEETING_ID_PATTERN.test(mapping.referenceId)) {
-      const ref = await this.directory.byMeetingId(mapping.referenceId);
-      if (ref) return ref;
-    }
-    for (const tag of mapping.tags) {
-      const resource = RESOURCE_TAG.exec(tag);
-      const scheduled = EVENT_TAG.exec(tag);
-      const ref = resource
-        ? await this.directory.byResourceId(Number(resource[1]))
-        : scheduled
-          ? await this.directory.byEventId(Number(scheduled[1]))
-          : MEETING_ID_PATTERN.test(tag)
-            ? await this.directory.byMeetingId(tag)
-            : null;
-      if (ref) return ref;
-    }
-    return null;
   }
 }

@@ -5,6 +5,7 @@ import { repositoryProvider } from '../../platform/persistence';
 import { DiscordInvalidRequests } from '../../platform/metrics';
 import { Settings } from '../../platform/settings';
 import { GuildConfigModule } from '../config';
+import { KalturaModule } from '../kaltura';
 import { MeetingsModule } from '../meetings';
 import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
@@ -34,6 +35,8 @@ import { WebhookEventRepository } from './persistence/webhook-event.repository';
 import { BullMqDeliveryQueue } from './queue/bullmq-delivery.queue';
 import { DeliveryQueue } from './queue/delivery-queue.port';
 import { InProcessDeliveryQueue } from './queue/in-process-delivery.queue';
+import { RecordingAnnouncer } from './recording-announcer.service';
+import { RecordingReconciler } from './recording-reconciler.service';
 import { WebhookIntakeService } from './webhook-intake.service';
 
 /** BullMQ on Redis when `REDIS_URL` is set (durable, shared by replicas), the in-process queue otherwise. */
@@ -105,6 +108,8 @@ const providers: Provider[] = [
   NotificationService,
   NotificationDeliveryService,
   KalturaEventProcessor,
+  RecordingAnnouncer,
+  RecordingReconciler,
   WebhookIntakeService,
   MeetingEventsListener,
   NotificationRuntime,
@@ -116,7 +121,7 @@ const providers: Provider[] = [
  * Needs the platform's global providers (settings, persistence, cache, Redis, health, metrics, event emitter).
  */
 @Module({
-  imports: [GuildConfigModule, MeetingsModule, ChannelsModule],
+  imports: [GuildConfigModule, MeetingsModule, ChannelsModule, KalturaModule],
   providers,
   exports: [
     NotificationService,
@@ -125,6 +130,7 @@ const providers: Provider[] = [
     DeliveryQueue,
     WebhookIntakeService,
     DiscordMessages,
+    RecordingReconciler,
   ],
 })
 export class NotificationModule {}

@@ -37,6 +37,11 @@ export interface NotificationOptions {
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
+  /**
+   * The recording reconciler (`RecordingReconciler`): for `windowMs` after a meeting ends it looks for the
+   * meeting's recordings in Kaltura every `intervalMs` (0: never on its own), in case the webhook is lost.
+   */
+  recordings: { windowMs: number; intervalMs: number };
 }
 
 export const NOTIFICATION_OPTIONS = Symbol('NOTIFICATION_OPTIONS');
@@ -57,6 +62,8 @@ export const DEFAULT_NOTIFICATION_OPTIONS: NotificationOptions = {
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,
   maxStalledCount: 1,
+  // Kaltura makes a recording available minutes to about an hour after the session (longer meetings take longer).
+  recordings: { windowMs: 6 * 3_600_000, intervalMs: 120_000 },
 };
 
 /** Time a delivery attempt may hold its lease: the request, a slept rate limit, and slack. */

@@ -1,5 +1,7 @@
 import { KsType, mintKs } from '../../../src/modules/kaltura';
 import type { Params } from './api-params';
+import { FakeEntries } from './fake-kaltura.entries';
+import { FakeNotificationTemplates } from './fake-kaltura.notifications';
 import {
   FakeApiError,
   FakeScheduleEvent,
@@ -75,6 +77,8 @@ export class FakeKalturaStore {
   readonly events = new Map<number, FakeScheduleEvent>();
   readonly links: FakeScheduleEventResource[] = [];
   readonly users = new Map<string, FakeUser>();
+  readonly entries: FakeEntries;
+  readonly notificationTemplates: FakeNotificationTemplates;
   private nextResourceId = 101;
   private nextEventId = 9001;
 
@@ -82,7 +86,10 @@ export class FakeKalturaStore {
     private readonly partnerId: number,
     private readonly adminSecret: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.entries = new FakeEntries(partnerId, () => this.seconds());
+    this.notificationTemplates = new FakeNotificationTemplates(partnerId, () => this.seconds());
+  }
 
   private seconds(): number {
     return Math.floor(this.now() / 1000);
@@ -106,6 +113,9 @@ export class FakeKalturaStore {
       },
       schedule_scheduleeventresource: { add: () => this.linkAdd(p) },
     };
+    if (service === 'media') return this.entries.run(action, p);
+    if (service === 'eventnotification_eventnotificationtemplate')
+      return this.notificationTemplates.run(action, p);
     const actions = handlers[service];
     if (!actions) throw new FakeApiError('SERVICE_DOES_NOT_EXISTS', `Service "${service}" does not exist`);
     const handler = actions[action];
@@ -257,6 +267,7 @@ export class FakeKalturaStore {
       summary,
       description: str(input.description),
       referenceId: str(input.referenceId),
+      templateEntryId: this.templateOf(input),
       startDate,
       endDate,
       recurrenceType,
@@ -267,6 +278,17 @@ export class FakeKalturaStore {
     };
     this.events.set(event.id, event);
     return { ...event };
+  }
+
+  /**
+   * `templateEntryId` names an existing entry of the partner (checked on add like the server's
+   * `validateTemplateEntryId`; the exact check is unconfirmed: the fake answers `ENTRY_ID_NOT_FOUND`).
+   */
+  private templateOf(input: Params): string | undefined {
+    const id = str(input.templateEntryId);
+    if (id === undefined || id === '') return undefined;
+    this.entries.live(id);
+    return id;
   }
 
   private liveEvent(id: unknown): FakeScheduleEvent {

@@ -8,6 +8,8 @@ import {
   FakeKalturaCall,
   FakeKalturaOptions,
   FakeKalturaRequest,
+  FakeMediaEntry,
+  FakeNotificationTemplate,
   FakeScheduleEvent,
   FakeScheduleEventResource,
   FakeScheduleResource,
@@ -17,7 +19,8 @@ import {
 /**
  * A local Kaltura api_v3 server for tests (127.0.0.1, random port): JSON and form bodies, `session.start`,
  * `user` get/add, `scheduleResource` add/get/delete/list, `scheduleEvent` add/get/cancel,
- * `scheduleEventResource` add, multirequest with `{N:result:path}` references. Every other call must carry a
+ * `scheduleEventResource` add, `media` add/get/list/delete with recordings copied from template entries,
+ * `eventNotificationTemplate` listTemplates/list/get/clone/update/updateStatus, multirequest with `{N:result:path}` references. Every other call must carry a
  * valid ADMIN KS for its partner (verified with the project's `parseKs`). API exceptions come back with
  * HTTP 200, like the real server.
  *
@@ -206,6 +209,52 @@ export class FakeKaltura {
   users(): FakeUser[] {
     return [...this.store.users.values()];
   }
+  /** A media entry (templates and recordings included, deleted ones too). */
+  entry(id: string): FakeMediaEntry | undefined {
+    return this.store.entries.entries.get(id);
+  }
+  entries(): FakeMediaEntry[] {
+    return [...this.store.entries.entries.values()];
+  }
+
+  /**
+   * Kaltura recorded the session of schedule event `eventId`: a READY entry copied from the event's template
+   * entry with `entry::copyTemplate` semantics (see `FakeEntries.recordFrom`). Fires no webhook: build one with
+   * `entryReadyWebhook` and post it, or don't (a lost webhook).
+   */
+  recordSession(eventId: number, durationSeconds = 1_800): FakeMediaEntry {
+    const event = this.store.events.get(eventId);
+    if (!event?.templateEntryId) throw new Error(`FakeKaltura: event ${eventId} has no template entry`);
+    return this.store.entries.recordFrom(event.templateEntryId, durationSeconds);
+  }
+
+  /** Stores an entry that is not the service's (e.g. another integration's, or one with no tags). */
+  seedEntry(entry: Partial<FakeMediaEntry>): FakeMediaEntry {
+    return this.store.entries.seed(entry);
+  }
+
+  /**
+   * The body the cloned `HTTP_ENTRY_STATUS_EQUALS` template POSTs for an entry (object data, JSON format: the
+   * `KalturaHttpNotification` envelope with the entry as `object`).
+   */
+  entryReadyWebhook(entry: FakeMediaEntry, jobId: number): string {
+    return JSON.stringify({
+      objectType: 'KalturaHttpNotification',
+      eventNotificationJobId: jobId,
+      templateId: 501,
+      templateName: 'Entry Status Equals (HTTP)',
+      templateSystemName: 'kaltura_discord_entry_ready',
+      eventObjectType: 1,
+      eventType: 3,
+      object: { ...entry },
+    });
+  }
+
+  /** The partner's own event notification templates (deleted ones included). */
+  notificationTemplates(): FakeNotificationTemplate[] {
+    return [...this.store.notificationTemplates.templates.values()];
+  }
+
   /** Adds a user directly (no call recorded). */
   seedUser(user: { id: string; firstName?: string; lastName?: string; screenName?: string }): void {
     this.store.run('user', 'add', { user: { objectType: 'KalturaUser', ...user } });

@@ -69,6 +69,8 @@ export interface FakeScheduleEvent {
   summary: string;
   description?: string;
   referenceId?: string;
+  /** The entry recordings of this session are copied from (`KalturaEntryScheduleEvent.templateEntryId`). */
+  templateEntryId?: string;
   startDate: number;
   endDate: number;
   recurrenceType: number;
@@ -97,4 +99,48 @@ export interface FakeUser {
   email?: string;
   status: 1;
   createdAt: number;
+}
+
+export interface FakeMediaEntry {
+  objectType: 'KalturaMediaEntry';
+  id: string;
+  partnerId: number;
+  name: string;
+  description?: string;
+  tags?: string;
+  adminTags?: string;
+  partnerData?: string;
+  referenceId?: string;
+  categories?: string;
+  /** The owner. */
+  userId?: string;
+  entitledUsersEdit?: string;
+  entitledUsersPublish?: string;
+  entitledUsersView?: string;
+  /** Set on entries copied from a template (recordings). */
+  templateEntryId?: string;
+  mediaType: number;
+  /** 2 READY, 3 DELETED, 7 NO_CONTENT. */
+  status: number;
+  /** Seconds. */
+  duration: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FakeNotificationTemplate {
+  objectType: string;
+  id: number;
+  partnerId: number;
+  name: string;
+  systemName: string;
+  description?: string;
+  type: string;
+  /** 1 DISABLED, 2 ACTIVE, 3 DELETED. */
+  status: 1 | 2 | 3;
+  eventType: string;
+  eventObjectType: string;
+  url: string;
+  createdAt: number;
+  updatedAt: number;
 }

@@ -9,6 +9,8 @@ export type {
   FakeKalturaCall,
   FakeKalturaOptions,
   FakeKalturaRequest,
+  FakeMediaEntry,
+  FakeNotificationTemplate,
   FakeScheduleEvent,
   FakeScheduleEventResource,
   FakeScheduleResource,

@@ -7,6 +7,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../../src/app.module';
 import { AccessTokenService } from '../../../src/modules/auth';
+import { recordingAdminTags, recordingPartnerData } from '../../../src/modules/kaltura';
 import { MeetingsService } from '../../../src/modules/meetings';
 import type { Meeting } from '../../../src/modules/meetings';
 import {
@@ -137,8 +138,12 @@ let jobIds = Math.floor(Date.now() / 1000) * 1000;
 export const nextJobId = () => ++jobIds;
 
 /** A Kaltura "entry ready" notification for a recording of `meeting`. */
+/**
+ * A signed-ready "entry ready" body for a recording of `meeting`: the entry carries the admin tags and partner data
+ * Kaltura copies from the meeting's template entry (never `referenceId`, which Kaltura does not copy).
+ */
 export function recordingReady(
-  meeting: Pick<Meeting, 'id'>,
+  meeting: Pick<Meeting, 'id' | 'guildId'>,
   entryId: string,
   extra: Record<string, unknown> = {},
 ) {
@@ -153,7 +158,9 @@ export function recordingReady(
       id: entryId,
       status: 2,
       name: `Recording ${entryId}`,
-      referenceId: meeting.id,
+      adminTags: recordingAdminTags({ guildId: meeting.guildId, meetingId: meeting.id }),
+      partnerData: recordingPartnerData({ guildId: meeting.guildId, meetingId: meeting.id }),
+      duration: 1_800,
       ...extra,
     },
   };

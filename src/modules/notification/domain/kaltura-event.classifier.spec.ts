@@ -8,7 +8,7 @@ const payload = (p: Partial<KalturaWebhookPayload>): KalturaWebhookPayload => ({
 });
 
 describe('Kaltura event mapping', () => {
-  it('maps a READY entry change to recording_ready, with its reference and tags', () => {
+  it('maps a READY entry change to recording_ready, with the admin tags and partner data it copied', () => {
     expect(
       classifyKalturaEvent(
         payload({
@@ -20,7 +20,10 @@ describe('Kaltura event mapping', () => {
             status: '2',
             name: 'Standup recording',
             referenceId: 'Abc123XYZ9',
-            tags: 'recording, resourceid:42 ,',
+            tags: 'recording',
+            adminTags: 'kd,kd-guild:1,kd-meeting:Abc123XYZ9',
+            partnerData: '{"guildId":"1","meetingId":"Abc123XYZ9"}',
+            duration: 95,
             downloadUrl: 'https://cdn.example.com/p/1/0_rec1.mp4',
           },
         }),
@@ -29,17 +32,26 @@ describe('Kaltura event mapping', () => {
       kind: 'recording_ready',
       entryId: '0_rec1',
       name: 'Standup recording',
-      referenceId: 'Abc123XYZ9',
-      tags: ['recording', 'resourceid:42'],
-      url: 'https://cdn.example.com/p/1/0_rec1.mp4',
+      adminTags: 'kd,kd-guild:1,kd-meeting:Abc123XYZ9',
+      partnerData: '{"guildId":"1","meetingId":"Abc123XYZ9"}',
+      durationSeconds: 95,
     });
   });
 
   it('maps field-data entries (no event type, own field names)', () => {
     const mapped = classifyKalturaEvent(
-      payload({ format: 'form', object: { entry_id: '0_x', entry_status: '2', reference_id: 'Abc123XYZ9' } }),
+      payload({
+        format: 'form',
+        object: { entry_id: '0_x', entry_status: '2', admin_tags: 'kd', entry_duration: '-1' },
+      }),
     );
-    expect(mapped).toMatchObject({ kind: 'recording_ready', entryId: '0_x', referenceId: 'Abc123XYZ9' });
+    expect(mapped).toMatchObject({
+      kind: 'recording_ready',
+      entryId: '0_x',
+      adminTags: 'kd',
+      partnerData: null,
+      durationSeconds: null,
+    });
   });
 
   it('leaves entries that are not ready, and live streams, unmapped', () => {
@@ -62,13 +74,6 @@ describe('Kaltura event mapping', () => {
         }),
       ).kind,
     ).toBe('unmapped');
-  });
-
-  it('ignores a non-http download URL', () => {
-    const mapped = classifyKalturaEvent(
-      payload({ eventObjectType: '1', object: { id: '0_a', status: 2, downloadUrl: 'javascript:alert(1)' } }),
-    );
-    expect(mapped).toMatchObject({ kind: 'recording_ready', url: null });
   });
 
   it.each([

@@ -33,24 +33,13 @@ function toText(value: unknown, max = 500): string | null {
   return text === '' ? null : text.slice(0, max);
 }
 
-function httpUrl(value: unknown): string | null {
-  const text = toText(value, 2_000);
-  if (!text) return null;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
 const isEntryObject = (objectType: string) =>
   /Entry$/.test(objectType) && !/LiveStream|LiveChannel/.test(objectType);
 
 /**
  * Decides what a Kaltura event means for the service. Pure: the same payload always maps the same way.
  * - recording ready: an ENTRY whose status is READY (changed, added or created; field templates send no event
- *   type), later traced to a meeting through `referenceId`/tags;
+ *   type), later traced to a meeting through the admin tags and partner data it copied from the template;
  * - a schedule event cancelled or deleted → the meeting ended outside Discord;
  * - a schedule resource (the room) deleted → the same, found by resource id;
  * - anything else is `unmapped`, with the reason.
@@ -82,19 +71,15 @@ export function classifyKalturaEvent(payload: KalturaWebhookPayload): KalturaEve
     if (status !== ENTRY_STATUS_READY || !changeEvent) {
       return { kind: 'unmapped', reason: 'entry event that is not a ready recording' };
     }
-    const tags = toText(pick(object, 'tags'), 2_000);
+    const duration = toInt(pick(object, 'duration', 'entryDuration', 'entry_duration'));
     return {
       kind: 'recording_ready',
       entryId,
       name: toText(pick(object, 'name', 'entryName', 'entry_name'), 500),
-      referenceId: toText(pick(object, 'referenceId', 'reference_id'), 200),
-      tags: tags
-        ? tags
-            .split(',')
-            .map((t) => t.trim())
-            .filter(Boolean)
-        : [],
-      url: httpUrl(pick(object, 'downloadUrl', 'dataUrl', 'entryUrl', 'entry_url')),
+      // Not referenceId: Kaltura does not copy it from the template onto the recording (entry::copyTemplate).
+      adminTags: toText(pick(object, 'adminTags', 'admin_tags', 'entryAdminTags'), 2_000),
+      partnerData: toText(pick(object, 'partnerData', 'partner_data', 'entryPartnerData'), 4_000),
+      durationSeconds: duration !== null && duration >= 0 ? duration : null,
     };
   }
 

@@ -24,9 +24,11 @@ export type KalturaEventMapping =
       kind: 'recording_ready';
       entryId: string;
       name: string | null;
-      referenceId: string | null;
-      tags: string[];
-      url: string | null;
+      /** What ties a recording to its meeting (copied from the template entry by Kaltura); see recording-tags.ts. */
+      adminTags: string | null;
+      partnerData: string | null;
+      /** Seconds. */
+      durationSeconds: number | null;
     }
   | { kind: 'schedule_event_ended'; eventId: number | null; referenceId: string | null }
   | { kind: 'schedule_resource_deleted'; resourceId: number }

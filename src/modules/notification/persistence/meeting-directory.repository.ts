@@ -11,4 +11,6 @@ export abstract class MeetingDirectory {
   abstract byMeetingId(meetingId: string): Promise<MeetingRef | null>;
   abstract byResourceId(resourceId: number): Promise<MeetingRef | null>;
   abstract byEventId(eventId: number): Promise<MeetingRef | null>;
+  /** Meetings that ended at or after `since`, oldest end first, at most `limit` (the recording reconciler's list). */
+  abstract endedSince(since: Date, limit: number): Promise<MeetingRef[]>;
 }

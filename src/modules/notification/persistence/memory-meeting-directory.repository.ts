@@ -38,6 +38,14 @@ export class InMemoryMeetingDirectory extends MeetingDirectory {
     return this.find((r) => r.eventId === eventId);
   }
 
+  async endedSince(since: Date, limit: number) {
+    return [...this.refs.values()]
+      .filter((r) => r.endedAt !== null && r.endedAt.getTime() >= since.getTime())
+      .sort((a, b) => a.endedAt!.getTime() - b.endedAt!.getTime())
+      .slice(0, limit)
+      .map(clone);
+  }
+
   private find(match: (ref: MeetingRef) => boolean): MeetingRef | null {
     let found: MeetingRef | null = null;
     // The newest entry wins should Kaltura ever reuse an id.

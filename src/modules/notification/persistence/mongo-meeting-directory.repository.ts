@@ -27,6 +27,8 @@ const schema = new Schema<MeetingRefDocument>(
 );
 schema.index({ resourceId: 1, createdAt: -1 });
 schema.index({ eventId: 1, createdAt: -1 });
+// endedSince: the recording reconciler's window of recently ended meetings.
+schema.index({ endedAt: 1 });
 schema.index({ createdAt: 1 }, { expireAfterSeconds: days(MEETING_DIRECTORY_RETENTION_DAYS) });
 
 function toDomain(doc: MeetingRefDocument): MeetingRef {
@@ -75,6 +77,16 @@ export class MongoMeetingDirectory extends MeetingDirectory {
 
   async byEventId(eventId: number) {
     return this.findNewest({ eventId: Number(eventId) });
+  }
+
+  async endedSince(since: Date, limit: number) {
+    const docs = await this.model
+      .find({ endedAt: { $gte: since } })
+      .sort({ endedAt: 1 })
+      .limit(limit)
+      .lean<MeetingRefDocument[]>()
+      .exec();
+    return docs.map(toDomain);
   }
 
   private async findNewest(filter: Record<string, number>): Promise<MeetingRef | null> {
