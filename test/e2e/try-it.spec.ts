@@ -103,8 +103,9 @@ describe('README "Try it" (trial mode on embedded defaults)', () => {
       const out = await terminal.paste(pasted(4));
       return out.includes('recording') ? out : null;
     });
-    expect(shown.split('\n')[0]).toBe(
-      '#100000000000000002: 🎬 The recording of **Try it** is ready: https://example.com/try-it.mp4',
+    // Named, with its length and the link members open (the sandbox's KAF page for the entry).
+    expect(shown.split('\n')[0]).toMatch(
+      /^#100000000000000002: 🎬 The recording of \*\*Try it\*\* is ready: \*\*Try it\*\*, 12 min — https?:\/\/\S+\/entryid\/0_tryit$/,
     );
   });
 
