@@ -10,6 +10,7 @@ import { KalturaModule } from './modules/kaltura';
 import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
 import { AppCacheModule } from './platform/cache';
+import { EventsModule } from './platform/events';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
 import { MetricsModule } from './platform/metrics';
@@ -34,6 +35,7 @@ export class AppModule {
         PersistenceModule.forRoot(settings),
         AppCacheModule.forRoot(settings),
         EventEmitterModule.forRoot({ wildcard: false }),
+        EventsModule,
         HealthModule,
         MetricsModule,
         KalturaModule,
