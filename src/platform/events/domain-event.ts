@@ -25,7 +25,10 @@ export interface DomainEvent<T = Record<string, unknown>> {
 }
 
 /** What `EventBus.publish` takes: the bus stamps `id`, `occurredAt` and `cursor`. */
-export type NewDomainEvent<T = Record<string, unknown>> = Omit<DomainEvent<T>, 'id' | 'occurredAt' | 'cursor'>;
+export type NewDomainEvent<T = Record<string, unknown>> = Omit<
+  DomainEvent<T>,
+  'id' | 'occurredAt' | 'cursor'
+>;
 
 /** How an event reached this replica. */
 export interface EventDelivery {

@@ -36,14 +36,16 @@ export const EVENT_TYPES: readonly EventTypeSpec[] = [
     type: 'meeting.started',
     version: 1,
     audience: 'viewer',
-    description: 'A meeting room opened. Today a meeting starts when it is created (right after meeting.created).',
+    description:
+      'A meeting room opened. Today a meeting starts when it is created (right after meeting.created).',
     data: z.strictObject({ ...meetingRef, startedAt: z.iso.datetime() }),
   },
   {
     type: 'meeting.ended',
     version: 1,
     audience: 'viewer',
-    description: 'A meeting ended, by a member (command, button, REST) or because Kaltura reported it cancelled.',
+    description:
+      'A meeting ended, by a member (command, button, REST) or because Kaltura reported it cancelled.',
     data: z.strictObject({
       ...meetingRef,
       endedAt: z.iso.datetime(),
@@ -58,7 +60,7 @@ export const EVENT_TYPES: readonly EventTypeSpec[] = [
     data: z.strictObject({
       meetingId: z.string().min(1),
       user: actor,
-      role: z.enum(['viewer', 'participant', 'moderator']).or(z.string().min(1)),
+      role: z.enum(['viewer', 'moderator', 'admin']),
     }),
   },
   {
