@@ -4,6 +4,7 @@ import { RedisConnections } from '../../src/platform/cache';
 import {
   DomainEvent,
   EVENT_BUS_LOCAL_PUBLISHED,
+  EVENT_BUS_RESYNC,
   RedisEventBus,
   guildStream,
 } from '../../src/platform/events';
@@ -74,6 +75,23 @@ describeWithRedis('RedisEventBus (streams)', () => {
     expect(await bus.replay('100000000000000002', all[294].cursor!, 2)).toHaveLength(2);
     // MAXLEN ~ trims whole nodes: bounded near the cap, never the 300 written.
     expect(await redis.client.xlen(guildStream('100000000000000002'))).toBeLessThan(150);
+  });
+
+  it('resumes after its tail connection is killed, delivers what was written meanwhile, and asks for a resync', async () => {
+    const { bus, redis, emitter } = open();
+    await bus.whenReady();
+    const got: string[] = [];
+    bus.subscribe((e) => got.push((e.data as { version: string }).version));
+    let resyncs = 0;
+    emitter.on(EVENT_BUS_RESYNC, () => resyncs++);
+    const list = await redis.client.client('LIST');
+    const ids = String(list)
+      .split('\n')
+      .filter((l) => l.includes('name=kd:events-tail'))
+      .map((l) => /\bid=(\d+)/.exec(l)![1]);
+    for (const id of ids) await redis.client.client('KILL', 'ID', id);
+    await bus.publish(event(77));
+    await eventually(() => got.includes('77') && resyncs >= 1, 10_000, 'the event and a resync');
   });
 
   it('publishing without Redis resolves (the change is stored) and still reaches local listeners', async () => {

@@ -64,7 +64,14 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
   }
 
   onModuleInit(): void {
-    this.tailConn = this.redis.create('events-tail');
+    const conn = (this.tailConn = this.redis.create('events-tail'));
+    let connectedOnce = false;
+    // Back after a drop: the tail resumes from its last id (ioredis re-sends the pending XREAD), but publishes that
+    // failed meanwhile were never written: whoever caches from the bus resyncs.
+    conn.on('ready', () => {
+      if (connectedOnce) this.emitter.emit(EVENT_BUS_RESYNC);
+      connectedOnce = true;
+    });
     this.readyPromise = new Promise<void>((resolve) => void this.tail(resolve));
   }
 
@@ -134,7 +141,6 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
 
   private async tail(ready: () => void): Promise<void> {
     const conn = this.tailConn!;
-    let failed = false;
     while (!this.stopped) {
       try {
         if (this.lastId === '$') {
@@ -152,11 +158,6 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
           FANOUT_STREAM,
           this.lastId,
         )) as [string, StreamEntry[]][] | null;
-        if (failed) {
-          failed = false;
-          // Publishes that failed during the outage were never written: whoever caches from the bus resyncs.
-          this.emitter.emit(EVENT_BUS_RESYNC);
-        }
         for (const [id, fields] of res?.[0]?.[1] ?? []) {
           this.lastId = id;
           const event = this.parse(field(fields, 'e'));
@@ -167,7 +168,6 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
       } catch {
         if (this.stopped) break;
         // The connection's own 'error' events feed the outage log; here we only wait and resume.
-        failed = true;
         await new Promise((r) => setTimeout(r, RETRY_MS).unref());
       }
     }
