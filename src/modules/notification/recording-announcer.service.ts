@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { EventBus } from '../../platform/events';
 import { Settings } from '../../platform/settings';
 import { formatDuration } from '../meetings';
 import type { MeetingRef, NotificationRecord } from './domain/notification.types';
@@ -22,15 +23,20 @@ export class RecordingAnnouncer {
   constructor(
     private readonly notifications: NotificationService,
     private readonly settings: Settings,
+    @Optional() private readonly bus?: EventBus,
   ) {}
 
-  /** null when the guild's configuration switches recording notifications off. */
-  announce(
+  /**
+   * null when the guild's configuration switches recording notifications off. The `recording.ready` event goes
+   * out either way (what happened, not what was posted); like every bus event it is at-least-once: the webhook and
+   * the reconciler may both publish it for one entry, with the same `entryId`.
+   */
+  async announce(
     ref: MeetingRef,
     recording: ReadyRecording,
     cause: { sourceEventId?: string; at?: Date } = {},
   ): Promise<NotificationRecord | null> {
-    return this.notifications.notify({
+    const notification = await this.notifications.notify({
       type: 'recording_ready',
       dedupeKey: `recording_ready:${recording.entryId}`,
       guildId: ref.guildId,
@@ -49,6 +55,14 @@ export class RecordingAnnouncer {
       ...(cause.sourceEventId ? { sourceEventId: cause.sourceEventId } : {}),
       ...(cause.at ? { at: cause.at } : {}),
     });
+    void this.bus?.publish({
+      type: 'recording.ready',
+      version: 1,
+      guildId: ref.guildId,
+      audience: 'viewer',
+      data: { meetingId: ref.meetingId, entryId: recording.entryId, name: recording.name || ref.title },
+    });
+    return notification;
   }
 
   /** The entry's page in the partner's KAF (MediaSpace-style browse-and-embed), which members can open. */
