@@ -9,7 +9,9 @@ import { RestApiModule } from './modules/rest-api';
 import { KalturaModule } from './modules/kaltura';
 import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
+import { WsStreamModule } from './modules/stream';
 import { AppCacheModule } from './platform/cache';
+import { EventsModule } from './platform/events';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
 import { MetricsModule } from './platform/metrics';
@@ -34,6 +36,7 @@ export class AppModule {
         PersistenceModule.forRoot(settings),
         AppCacheModule.forRoot(settings),
         EventEmitterModule.forRoot({ wildcard: false }),
+        EventsModule,
         HealthModule,
         MetricsModule,
         KalturaModule,
@@ -43,6 +46,7 @@ export class AppModule {
         RestApiModule,
         MeetingsModule,
         NotificationModule,
+        WsStreamModule,
         DiscordModule.register(settings),
       ],
     };
