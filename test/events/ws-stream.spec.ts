@@ -121,6 +121,26 @@ describe('WebSocket event stream (one replica, no Redis)', () => {
     await receivedExactly(again, ['meeting.started', 'meeting.link_issued', 'meeting.ended']);
   });
 
+  it('speaks the text protocol docs/events-websocket.md shows for wscat', async () => {
+    const g = newGuildId();
+    const raw = await RawStreamClient.connect(url, tokenFor(t.app, { [g]: 'viewer' }));
+    try {
+      expect(JSON.parse(raw.frames[0].slice(1))).toMatchObject({ upgrades: [], maxPayload: 16384 });
+      raw.ws.send(`42/events,1${JSON.stringify(['subscribe', { guildId: g }])}`);
+      await eventually(() => raw.frames.some((f) => f.startsWith('43/events,1')), 5_000, 'the ack');
+      expect(raw.frames.find((f) => f.startsWith('43/events,1'))).toBe(
+        `43/events,1[${JSON.stringify({ ok: true, guildId: g, replayed: 0 })}]`,
+      );
+      const event = await publish(t.app, g, 'meeting.started');
+      await eventually(() => raw.frames.some((f) => f.startsWith('42/events,')), 5_000, 'the event');
+      expect(raw.frames.find((f) => f.startsWith('42/events,'))).toBe(
+        `42/events,${JSON.stringify(['event', event])}`,
+      );
+    } finally {
+      raw.terminate();
+    }
+  });
+
   it('a token that expires ends the connection with TOKEN_EXPIRED', async () => {
     const g = newGuildId();
     const c = await open({ token: shortLivedToken(t.app, { [g]: 'viewer' }, 2), guildId: g });

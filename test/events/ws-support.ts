@@ -136,7 +136,7 @@ export class RawStreamClient {
     ws.on('close', () => (this.closed = true));
   }
 
-  static async connect(url: string, token: string, guildId: string): Promise<RawStreamClient> {
+  static async connect(url: string, token: string, guildId?: string): Promise<RawStreamClient> {
     const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${WS_PATH}/?EIO=4&transport=websocket`);
     const client = new RawStreamClient(ws);
     await eventually(() => client.frames.some((f) => f.startsWith('0{')), 5_000, 'Engine.IO open');
