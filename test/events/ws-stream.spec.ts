@@ -104,7 +104,7 @@ describe('WebSocket event stream (one replica, no Redis)', () => {
     const first = await open({ token, guildId: g });
     await publish(t.app, g, 'meeting.created');
     await receivedExactly(first, ['meeting.created']);
-    const lastEventId = first.events[0].id;
+    const lastEventId = first.events[0].cursor;
     first.close();
 
     const missed = [
@@ -119,6 +119,19 @@ describe('WebSocket event stream (one replica, no Redis)', () => {
     expect(again.events.map((e) => e.id)).toEqual([missed[0].id, missed[2].id]);
     await publish(t.app, g, 'meeting.ended');
     await receivedExactly(again, ['meeting.started', 'meeting.link_issued', 'meeting.ended']);
+  });
+
+  it('refuses a lastEventId that is not a cursor of this bus, and changes nothing', async () => {
+    const g = newGuildId();
+    const c = await open({ token: tokenFor(t.app, { [g]: 'viewer' }) });
+    expect(await c.subscribe(g, 'not-a-cursor')).toEqual({
+      ok: false,
+      error: { code: 'EVENT_CURSOR_INVALID', message: expect.any(String) },
+    });
+    await publish(t.app, g, 'meeting.created');
+    expect(await c.subscribe(g)).toMatchObject({ ok: true });
+    await publish(t.app, g, 'meeting.started');
+    await receivedExactly(c, ['meeting.started']);
   });
 
   it('speaks the text protocol docs/events-websocket.md shows for wscat', async () => {

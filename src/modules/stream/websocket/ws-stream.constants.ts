@@ -1,3 +1,4 @@
+import { EVENT_LOG_CAP } from '../../../platform/events';
 import { API_PREFIX, API_VERSION } from '../../../platform/http';
 
 /** The Socket.IO endpoint (Engine.IO path) of the event stream, under the versioned API prefix. */
@@ -35,7 +36,7 @@ export abstract class WsStreamLimits {
   abstract readonly maxBufferedPackets: number;
   /** Events replayed per page from the bus log when a client resumes with `lastEventId`. */
   abstract readonly replayPageSize: number;
-  /** Most events replayed in one resume (the bus log's own cap is the real bound). */
+  /** Most events replayed in one resume: the bus keeps no more per guild. */
   abstract readonly maxReplay: number;
 }
 
@@ -47,7 +48,7 @@ export abstract class WsStreamLimits {
 export const DEFAULT_WS_LIMITS: WsStreamLimits = {
   maxBufferedPackets: 1_000,
   replayPageSize: 500,
-  maxReplay: 10_000,
+  maxReplay: EVENT_LOG_CAP,
 };
 
 /** Socket.IO room of a guild's stream: every subscriber (audience `viewer`), or its admins (audience `admin`). */

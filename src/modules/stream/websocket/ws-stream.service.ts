@@ -3,22 +3,24 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import { DomainError } from '../../../platform/errors';
 import { HealthRegistry } from '../../../platform/health';
-import { DomainEvent, EventBus } from '../../../platform/events';
+import {
+  DomainEvent,
+  EventAudience,
+  EventBus,
+  InvalidCursorError,
+  visibleTo,
+} from '../../../platform/events';
 import { requireGuildRole } from '../../auth';
 import type { MemberRole } from '../../config';
 import { WS_CLOSE_REASONS, WS_EVENTS, WsCloseReason, WsStreamLimits, roomOf } from './ws-stream.constants';
+import { Resume } from './ws-resume';
 import { WS_METRICS } from './ws-stream.metrics';
 import type { SubscribeAck, SubscribeRequest, WsNamespace, WsSocket } from './ws-handshake';
 
-/** An admin sees every event of the guild; anyone else only the `viewer` audience (what the list routes show). */
-export const sees = (role: MemberRole, audience: DomainEvent['audience']): boolean =>
-  audience === 'viewer' || role === 'admin';
+/** Admins see every event of their guild; moderators, viewers and API keys below admin the `viewer` audience. */
+const audienceOf = (role: MemberRole): EventAudience => (role === 'admin' ? 'admin' : 'viewer');
 
-/** A subscription catching up from the replay log: live events of its guild wait here meanwhile. */
-interface Resuming {
-  guildId: string;
-  buffer: DomainEvent[];
-}
+const UNSUBSCRIBED = { code: 'UNSUBSCRIBED', message: 'Unsubscribed while the replay was read.' };
 
 /**
  * The WebSocket side of the event bus. Every replica hears every event from the bus and writes it to its own
@@ -31,7 +33,7 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('WsStream');
   private namespace?: WsNamespace;
   private unsubscribe?: () => void;
-  private readonly resuming = new Set<Resuming>();
+  private readonly resumes = new Set<Resume>();
 
   constructor(
     private readonly bus: EventBus,
@@ -79,12 +81,13 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
 
   disconnected(socket: WsSocket): void {
     this.connections.dec();
+    for (const r of this.resumes) if (r.socketId === socket.id) this.resumes.delete(r);
     clearTimeout(socket.data.expiryTimer);
   }
 
   /**
-   * Follows `guildId` if the token covers it, first replaying what came after `lastEventId`. Live events that
-   * arrive during the replay are held and sent after it, skipping those the replay already carried.
+   * Follows `guildId` if the token covers it, first replaying what came after `lastEventId` (a cursor), then live
+   * events: each once, in log order (see `Resume`).
    */
   async subscribe(socket: WsSocket, request: SubscribeRequest): Promise<SubscribeAck> {
     let role: MemberRole;
@@ -96,29 +99,27 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
     const { guildId, lastEventId } = request;
     // A repeated subscribe is a resume: out of the rooms first, or live events would come twice.
     this.leaveGuild(socket, guildId);
-    const resuming: Resuming = { guildId, buffer: [] };
-    let replayed: DomainEvent[] = [];
-    if (lastEventId !== undefined) {
-      this.resuming.add(resuming);
-      try {
-        replayed = await this.replay(guildId, lastEventId);
-      } catch (err) {
-        return refusal(err);
-      } finally {
-        this.resuming.delete(resuming);
-      }
+    socket.data.guilds.set(guildId, role);
+    if (lastEventId === undefined) {
+      this.joinRooms(socket, guildId, role);
+      return { ok: true, guildId, replayed: 0 };
     }
-    if (!socket.connected) return { ok: false, error: { code: 'DISCONNECTED', message: 'Disconnected.' } };
-    // From here to the room join nothing awaits, so no live event can fall between the replay and the room.
-    const seen = new Set(replayed.map((e) => e.id));
-    const missed = [...replayed, ...resuming.buffer.filter((e) => !seen.has(e.id))].filter((e) =>
-      sees(role, e.audience),
-    );
+    if (!this.bus.isCursor(lastEventId)) return refusal(new InvalidCursorError());
+    const resume = new Resume(socket.id, guildId, lastEventId);
+    this.resumes.add(resume);
+    let replayed: DomainEvent[];
+    try {
+      replayed = await this.replay(guildId, lastEventId);
+    } catch (err) {
+      this.resumes.delete(resume);
+      socket.data.guilds.delete(guildId);
+      return refusal(err);
+    }
+    if (!this.resumes.has(resume)) return { ok: false, error: UNSUBSCRIBED };
+    // From here to the end nothing awaits: no live event can slip between the replay and what follows.
+    const missed = resume.replayed(replayed).filter((e) => visibleTo(e, audienceOf(role)));
     for (const event of missed) socket.emit(WS_EVENTS.event, event);
     this.sent.inc(missed.length);
-    void socket.join(roomOf(guildId, 'viewer'));
-    if (role === 'admin') void socket.join(roomOf(guildId, 'admin'));
-    socket.data.guilds.set(guildId, role);
     return { ok: true, guildId, replayed: missed.length };
   }
 
@@ -137,9 +138,16 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   private leaveGuild(socket: WsSocket, guildId: string): void {
+    for (const r of this.resumes)
+      if (r.socketId === socket.id && r.guildId === guildId) this.resumes.delete(r);
     void socket.leave(roomOf(guildId, 'viewer'));
     void socket.leave(roomOf(guildId, 'admin'));
     socket.data.guilds.delete(guildId);
+  }
+
+  private joinRooms(socket: WsSocket, guildId: string, role: MemberRole): void {
+    void socket.join(roomOf(guildId, 'viewer'));
+    if (role === 'admin') void socket.join(roomOf(guildId, 'admin'));
   }
 
   private async replay(guildId: string, after: string): Promise<DomainEvent[]> {
@@ -149,26 +157,34 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
       const page = await this.bus.replay(guildId, cursor, this.limits.replayPageSize);
       events.push(...page);
       if (page.length < this.limits.replayPageSize) break;
-      cursor = page[page.length - 1].id;
+      const last = page[page.length - 1].cursor;
+      if (last === undefined) break;
+      cursor = last;
     }
     return events.slice(0, this.limits.maxReplay);
   }
 
   private fanOut(event: DomainEvent): void {
-    for (const r of this.resuming) if (r.guildId === event.guildId) r.buffer.push(event);
     const ns = this.namespace;
     if (!ns) return;
+    for (const r of this.resumes) {
+      if (r.guildId !== event.guildId) continue;
+      const socket = ns.sockets.get(r.socketId);
+      const role = socket?.data.guilds.get(r.guildId);
+      if (!socket || !role) this.resumes.delete(r);
+      // Caught up: from this event on, the rooms carry everything.
+      else if (r.live(event) === 'join') {
+        this.resumes.delete(r);
+        this.joinRooms(socket, r.guildId, role);
+      }
+    }
     const room = roomOf(event.guildId, event.audience);
     const members = ns.adapter.rooms.get(room);
     if (!members?.size) return;
     for (const id of [...members]) {
       const socket = ns.sockets.get(id);
       if (socket && socket.data.queued >= this.limits.maxBufferedPackets)
-        this.end(
-          socket,
-          WS_CLOSE_REASONS.slowConsumer,
-          'Too many events waiting to be sent; resume with lastEventId.',
-        );
+        this.end(socket, WS_CLOSE_REASONS.slowConsumer, 'Too many events waiting to be sent.');
     }
     const size = ns.adapter.rooms.get(room)?.size ?? 0;
     if (size === 0) return;
