@@ -1,3 +1,4 @@
+import { MeetingsService } from '../../src/modules/meetings';
 import { EventBus, RedisEventBus } from '../../src/platform/events';
 import { bootTestApp, TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
@@ -51,6 +52,23 @@ describeWithRedis('WebSocket stream across two replicas on one Redis', () => {
     await publish(b.app, g, 'meeting.ended');
     await receivedExactly(onA, ['meeting.started', 'meeting.ended']);
     await receivedExactly(onB, ['meeting.started', 'meeting.ended']);
+  });
+
+  it('a meeting created on A (the real use case, not a test publish) reaches a viewer on B', async () => {
+    const g = newGuildId();
+    const onB = await open(b, { token: tokenFor(b.app, { [g]: 'viewer' }), guildId: g });
+    const meeting = await a.app.get(MeetingsService).create({
+      guildId: g,
+      channelId: null,
+      host: { userId: '223456789012345678', displayName: 'Host', role: 'moderator' },
+      title: 'Live across replicas',
+      type: 'meeting',
+    });
+    await receivedExactly(onB, ['meeting.created', 'meeting.started']);
+    expect(onB.events[0]).toMatchObject({
+      guildId: g,
+      data: { meetingId: meeting.id, title: 'Live across replicas' },
+    });
   });
 
   it('a client that leaves A resumes on B with its last id and gets exactly the missed events', async () => {
