@@ -1,5 +1,8 @@
 import { register } from 'prom-client';
-import { WS_METRICS, WsStreamLimits } from '../../src/modules/stream';
+import { io } from 'socket.io-client';
+import { WS_METRICS, WS_NAMESPACE, WS_PATH, WsStreamLimits } from '../../src/modules/stream';
+import { WsStreamService } from '../../src/modules/stream/websocket/ws-stream.service';
+import type { DomainEvent } from '../../src/platform/events';
 import { gracefulShutdown } from '../../src/platform/http';
 import { bootTestApp, TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
@@ -119,6 +122,38 @@ describe('WebSocket event stream (one replica, no Redis)', () => {
     expect(again.events.map((e) => e.id)).toEqual([missed[0].id, missed[2].id]);
     await publish(t.app, g, 'meeting.ended');
     await receivedExactly(again, ['meeting.started', 'meeting.link_issued', 'meeting.ended']);
+  });
+
+  it('a Socket.IO client reconnecting by itself (auth callback, as docs/events-websocket.md shows) resumes exactly', async () => {
+    const g = newGuildId();
+    const token = tokenFor(t.app, { [g]: 'viewer' });
+    let last: string | undefined;
+    const events: DomainEvent[] = [];
+    let connects = 0;
+    const socket = io(`${url}${WS_NAMESPACE}`, {
+      path: WS_PATH,
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 100,
+      auth: (cb) => cb({ token, guildId: g, lastEventId: last }),
+    });
+    socket.on('connect', () => connects++);
+    socket.on('event', (e: DomainEvent) => {
+      events.push(e);
+      last = e.cursor;
+    });
+    try {
+      await eventually(() => connects === 1, 5_000, 'connected');
+      await publish(t.app, g, 'meeting.created');
+      await eventually(() => events.length === 1, 5_000, 'first event');
+      t.app.get(WsStreamService).drain(); // the transport closes, as when a pod drains
+      const missed = [await publish(t.app, g, 'meeting.started'), await publish(t.app, g, 'meeting.ended')];
+      await eventually(() => connects === 2, 5_000, 'reconnected');
+      await eventually(() => events.length === 3, 5_000, 'the missed events');
+      expect(events.slice(1).map((e) => e.id)).toEqual(missed.map((e) => e.id));
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('refuses a lastEventId that is not a cursor of this bus, and changes nothing', async () => {
