@@ -43,6 +43,26 @@ describe('WebSocket event stream (one replica, no Redis)', () => {
     expect((await handshakeError(url, { token: 'not-a-jwt' })).message).toBe('INVALID_TOKEN');
   });
 
+  it('serves no other namespace: the main one refuses even a valid token', async () => {
+    const g = newGuildId();
+    const socket = io(url, {
+      path: WS_PATH,
+      transports: ['websocket'],
+      auth: { token: tokenFor(t.app, { [g]: 'admin' }) },
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      const err = await new Promise<Error>((resolve, reject) => {
+        socket.once('connect', () => reject(new Error('connected to /')));
+        socket.once('connect_error', resolve);
+      });
+      expect(err.message).toBe('NAMESPACE_CLOSED');
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('delivers the events of a subscribed guild, in order', async () => {
     const g = newGuildId();
     const c = await open({ token: tokenFor(t.app, { [g]: 'viewer' }) });

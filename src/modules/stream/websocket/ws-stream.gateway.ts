@@ -49,6 +49,8 @@ function refuse(code: string, message: string): ExtendedError {
   serveClient: false,
   // Clients only send small `subscribe` messages.
   maxHttpBufferSize: 16_384,
+  // A connection that has not joined the namespace (with a valid token) within this is closed (default 45 s).
+  connectTimeout: 10_000,
 })
 export class WsStreamGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('WsStream');
@@ -60,6 +62,10 @@ export class WsStreamGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   afterInit(namespace: WsNamespace): void {
     this.stream.attach(namespace);
+    // Socket.IO always serves the main namespace `/`: closed here, so no connection stays without a token.
+    namespace.server
+      .of('/')
+      .use((_socket, next) => next(refuse('NAMESPACE_CLOSED', `Connect to ${WS_NAMESPACE}.`)));
     namespace.use((socket, next) => {
       this.authenticate(socket as WsSocket).then(
         () => next(),
