@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AccessTokenService } from '../../src/modules/auth';
-import { EventBus } from '../../src/platform/events';
+import { EventBus, eventProblems } from '../../src/platform/events';
 import { bootTestApp, TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
@@ -96,6 +96,7 @@ describeWithRedis('event stream across two replicas (SSE, one Redis)', () => {
       },
     });
     expect(event.id).toMatch(/^\d+-\d+$/);
+    expect(eventProblems(event.data as never)).toEqual([]);
   });
 
   it('a client reconnecting with Last-Event-ID gets exactly the missed events, then live ones', async () => {

@@ -109,9 +109,8 @@ export function eventSpec(type: string, version: number): EventTypeSpec | undefi
   return EVENT_TYPES.find((s) => s.type === type && s.version === version);
 }
 
-/** JSON Schema (draft 2020-12) of one event type's whole envelope, as shown in docs/events.md. */
-export function eventJsonSchema(spec: EventTypeSpec): Record<string, unknown> {
-  const envelope = z.strictObject({
+function envelopeOf(spec: EventTypeSpec) {
+  return z.strictObject({
     id: z.uuid(),
     type: z.literal(spec.type),
     version: z.literal(spec.version),
@@ -120,5 +119,23 @@ export function eventJsonSchema(spec: EventTypeSpec): Record<string, unknown> {
     audience: z.literal(spec.audience),
     data: spec.data,
   });
-  return z.toJSONSchema(envelope, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/** JSON Schema (draft 2020-12) of one event type's whole envelope, as shown in docs/events.md. */
+export function eventJsonSchema(spec: EventTypeSpec): Record<string, unknown> {
+  return z.toJSONSchema(envelopeOf(spec), { target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/**
+ * Problems of an event (without its cursor) against the catalogue: an unknown type/version or a payload that
+ * breaks its schema. Empty when it conforms. For tests of every publisher.
+ */
+export function eventProblems<E extends { type: string; version: number; cursor?: string }>(
+  event: E,
+): string[] {
+  const spec = eventSpec(event.type, event.version);
+  if (!spec) return [`unknown event type ${event.type} v${event.version}`];
+  const { cursor: _cursor, ...envelope } = event;
+  const result = envelopeOf(spec).safeParse(envelope);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
