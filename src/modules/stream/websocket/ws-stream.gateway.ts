@@ -78,7 +78,14 @@ export class WsStreamGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.stream.connected(socket);
     const request = handshakeSubscription(socket);
     if (request === null) return;
-    const ack = request === 'invalid' ? INVALID_REQUEST : await this.stream.subscribe(socket, request);
+    let ack: SubscribeAck;
+    try {
+      ack = request === 'invalid' ? INVALID_REQUEST : await this.stream.subscribe(socket, request);
+    } catch (err) {
+      // Nobody awaits this handler: an error must end here, not as an unhandled rejection.
+      this.logger.error({ err }, 'WebSocket handshake subscription failed');
+      ack = { ok: false, error: { code: 'INTERNAL', message: 'The subscription failed; retry later.' } };
+    }
     // A refused handshake subscription is reported like a refused `subscribe`, then the connection ends.
     if (!ack.ok) {
       socket.emit(WS_EVENTS.streamError, ack.error);
