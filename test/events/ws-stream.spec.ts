@@ -1,5 +1,6 @@
 import { register } from 'prom-client';
 import { io } from 'socket.io-client';
+import WebSocket from 'ws';
 import { WS_METRICS, WS_NAMESPACE, WS_PATH, WsStreamLimits } from '../../src/modules/stream';
 import { WsStreamService } from '../../src/modules/stream/websocket/ws-stream.service';
 import type { DomainEvent } from '../../src/platform/events';
@@ -275,8 +276,16 @@ describe('WebSocket event stream: graceful shutdown', () => {
     const t = await bootTestApp({}, { listen: true });
     const g = newGuildId();
     const c = await connectStream(t.url!, { token: tokenFor(t.app, { [g]: 'viewer' }), guildId: g });
-    // A drain deadline far beyond the test's: only closing the WebSocket lets the HTTP server close in time.
-    await gracefulShutdown(t.app, 600_000);
+    // And a connection that joined no namespace (a refused or a slow handshake) must not hold the stop either:
+    // left alone, Engine.IO would close it only at its 10 s connect timeout.
+    const bare = new WebSocket(`${t.url!.replace(/^http/, 'ws')}${WS_PATH}/?EIO=4&transport=websocket`);
+    let bareClosed = false;
+    bare.once('close', () => (bareClosed = true));
+    await new Promise((resolve) => bare.once('message', resolve));
+    // A drain deadline far beyond the test's: only closing the WebSockets lets the HTTP server close in time.
+    const stopping = gracefulShutdown(t.app, 600_000);
+    await eventually(() => bareClosed, 3_000, 'the bare connection closed by the drain');
+    await stopping;
     await eventually(() => c.disconnects.length > 0, 5_000, 'disconnect on drain');
     expect(c.disconnects).toEqual(['transport close']); // a Socket.IO client retries this one
   });

@@ -34,6 +34,7 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
   private namespace?: WsNamespace;
   private unsubscribe?: () => void;
   private readonly resumes = new Set<Resume>();
+  private readonly transports = new Set<WsSocket['conn']>();
 
   constructor(
     private readonly bus: EventBus,
@@ -56,6 +57,12 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
   /** Called once by the gateway when Socket.IO has created the namespace. */
   attach(namespace: WsNamespace): void {
     this.namespace = namespace;
+    // Every Engine.IO connection, also those that joined no namespace (yet, or after a refused handshake): a
+    // drain must close them all, or the HTTP server's close waits for them.
+    namespace.server.engine.on('connection', (conn: WsSocket['conn']) => {
+      this.transports.add(conn);
+      conn.once('close', () => this.transports.delete(conn));
+    });
   }
 
   /** A new authenticated connection: count it and end it when its token expires. */
@@ -130,11 +137,9 @@ export class WsStreamService implements OnModuleInit, OnModuleDestroy {
   /** Ends every connection so clients reconnect to another replica (and resume from their last event id). */
   drain(): void {
     if (!this.namespace) return;
-    for (const socket of this.namespace.sockets.values()) {
-      this.disconnects.inc({ reason: WS_CLOSE_REASONS.shutdown });
-      // Closing the transport (not a namespace disconnect) lets Socket.IO clients reconnect on their own.
-      socket.conn.close();
-    }
+    this.disconnects.inc({ reason: WS_CLOSE_REASONS.shutdown }, this.namespace.sockets.size);
+    // Closing the transport (not a namespace disconnect) lets Socket.IO clients reconnect on their own.
+    for (const conn of [...this.transports]) conn.close();
   }
 
   private leaveGuild(socket: WsSocket, guildId: string): void {
