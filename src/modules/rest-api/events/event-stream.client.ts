@@ -66,11 +66,11 @@ export class EventStreamClient {
     this.armExpiry();
   }
 
-  /** A live event from the bus (already of this guild). */
-  deliver(event: DomainEvent): void {
+  /** A live event from the bus (already of this guild); `wire`: its formatted form, shared by all clients. */
+  deliver(event: DomainEvent, wire?: string): void {
     if (this.closed || !visibleTo(event, this.audience)) return;
     if (this.pending) return void this.pending.push(event);
-    this.write(formatEvent(event));
+    this.write(wire ?? formatEvent(event));
   }
 
   /** Ends the stream, telling the client why. */

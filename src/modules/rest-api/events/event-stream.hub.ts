@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DomainEvent, EventAudience, EventBus } from '../../../platform/events';
-import { EndReason, EventStreamClient, EventStreamLimits, StreamSink } from './event-stream.client';
+import {
+  EndReason,
+  EventStreamClient,
+  EventStreamLimits,
+  StreamSink,
+  formatEvent,
+} from './event-stream.client';
 
 export const EVENT_STREAM_LIMITS = Symbol('EVENT_STREAM_LIMITS');
 
@@ -55,7 +61,9 @@ export class EventStreamHub implements OnModuleInit, OnModuleDestroy {
   private dispatch(event: DomainEvent): void {
     const set = this.guilds.get(event.guildId);
     if (!set) return;
-    for (const client of set) client.deliver(event);
+    // Formatted once for the guild's clients, not once per client.
+    const wire = formatEvent(event);
+    for (const client of set) client.deliver(event, wire);
   }
 
   private closed(client: EventStreamClient, reason?: EndReason): void {
