@@ -10,6 +10,7 @@ import { KalturaModule } from './modules/kaltura';
 import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
 import { TrialModule } from './modules/trial';
+import { WsStreamModule } from './modules/stream';
 import { AppCacheModule } from './platform/cache';
 import { EventsModule } from './platform/events';
 import { HealthModule } from './platform/health';
@@ -46,6 +47,7 @@ export class AppModule {
         RestApiModule,
         MeetingsModule,
         NotificationModule,
+        WsStreamModule,
         DiscordModule.register(settings),
         // Development on embedded defaults only (README "Try it"); never mounted otherwise.
         ...(settings.trial ? [TrialModule] : []),

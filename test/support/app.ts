@@ -36,13 +36,21 @@ export interface TestApp {
  */
 export async function bootTestApp(
   env: Record<string, string> = {},
-  opts: { imports?: Array<DynamicModule | Type>; listen?: boolean } = {},
+  opts: {
+    imports?: Array<DynamicModule | Type>;
+    listen?: boolean;
+    /** Providers replaced by values (e.g. shrunk limits). */
+    overrides?: Array<[token: unknown, value: unknown]>;
+  } = {},
 ): Promise<TestApp> {
   const settings = loadSettings({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
   const logs = new LogCapture();
-  const moduleRef = await Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [AppModule.register(settings, { logStream: logs }), ...(opts.imports ?? [])],
-  }).compile();
+  });
+  for (const [token, value] of opts.overrides ?? [])
+    builder = builder.overrideProvider(token).useValue(value);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
     bufferLogs: true,

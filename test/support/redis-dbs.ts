@@ -29,7 +29,8 @@ export const REDIS_DBS = {
   /** test/faults/kill-mid-delivery.spec.ts */
   killMidDelivery: 11,
   reserved12: 12,
-  reserved13: 13,
+  /** test/events/ws-replicas.spec.ts */
+  wsReplicas: 13,
   reserved14: 14,
   /** test/meetings/limits-redis.spec.ts */
   meetingLimits: 15,

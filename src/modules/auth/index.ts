@@ -13,6 +13,7 @@ export {
 export { ApiTokenGuard, GuildAccessGuard, GuildAdminGuard } from './guards/auth.guards';
 export { ApiThrottlerGuard } from './guards/api-throttler.guard';
 export type { AuthenticatedRequest } from './guards/request-auth';
+export { requireGuildRole } from './guards/request-auth';
 export type { GuildScopes, Principal, PrincipalKind } from './domain/principal';
 export type { Identity } from './domain/identity';
 export type { ApiKey } from './domain/api-key';

@@ -48,6 +48,7 @@ const CHECK_TIMEOUT_MS = 2_000;
  */
 @Injectable()
 export class HealthRegistry {
+  private readonly drainListeners: Array<() => void> = [];
   private readonly checks = new Map<string, ReadinessCheck>();
   private draining = false;
 
@@ -77,7 +78,17 @@ export class HealthRegistry {
 
   /** Set when shutdown begins, so load balancers stop sending traffic while in-flight requests finish. */
   markDraining(): void {
+    if (this.draining) return;
     this.draining = true;
+    for (const listener of this.drainListeners) listener();
+  }
+
+  /**
+   * Runs `listener` once when shutdown begins. Long-lived connections (the WebSocket stream) end then: the HTTP
+   * server's close waits for every open connection, and their clients should move to another replica anyway.
+   */
+  onDraining(listener: () => void): void {
+    this.drainListeners.push(listener);
   }
 
   get isDraining(): boolean {
