@@ -9,6 +9,7 @@ import { RestApiModule } from './modules/rest-api';
 import { KalturaModule } from './modules/kaltura';
 import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
+import { WebhooksOutModule } from './modules/webhooks-out';
 import { AppCacheModule } from './platform/cache';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
@@ -43,6 +44,7 @@ export class AppModule {
         RestApiModule,
         MeetingsModule,
         NotificationModule,
+        WebhooksOutModule,
         DiscordModule.register(settings),
       ],
     };

@@ -120,6 +120,7 @@ const providers: Provider[] = [
     WebhookEventRepository,
     DeliveryQueue,
     WebhookIntakeService,
+    SuspensionNotices,
   ],
 })
 export class NotificationModule {}

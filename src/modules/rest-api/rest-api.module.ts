@@ -9,6 +9,8 @@ import { KalturaWebhookController } from './kaltura-webhook.controller';
 import { MeetingsController } from './meetings.controller';
 import { MergePatchBodyMiddleware } from './merge-patch-body.middleware';
 import { NotificationsController } from './notifications.controller';
+import { WebhooksOutModule } from '../webhooks-out';
+import { WebhooksController } from './webhooks.controller';
 
 /**
  * The versioned REST API (`/api/v1/...`): every versioned controller, thin transports over the auth, meetings,
@@ -17,7 +19,7 @@ import { NotificationsController } from './notifications.controller';
  * problem+json through the platform filter. Every body states `API_V1`.
  */
 @Module({
-  imports: [MeetingsModule, GuildConfigModule, NotificationModule],
+  imports: [MeetingsModule, GuildConfigModule, NotificationModule, WebhooksOutModule],
   controllers: [
     AuthController,
     ApiKeysController,
@@ -25,6 +27,7 @@ import { NotificationsController } from './notifications.controller';
     GuildConfigController,
     NotificationsController,
     KalturaWebhookController,
+    WebhooksController,
   ],
 })
 export class RestApiModule implements NestModule {

@@ -64,6 +64,10 @@ export class Settings {
     joinLinkTtl: number;
   };
   readonly jwt!: { secret: string; expirySeconds: number; generated: boolean };
+  readonly webhooksOut!: {
+    /** Outgoing webhooks may target loopback, private and link-local addresses, and plain `http:`. */
+    allowPrivate: boolean;
+  };
   /** Source of every variable the schema knows, for the start-up log. */
   readonly sources!: Record<string, SettingSource>;
 
@@ -240,6 +244,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       joinLinkTtl: e.KALTURA_JOIN_LINK_TTL,
     },
     jwt: { secret: jwtSecret, expirySeconds: e.JWT_EXPIRY, generated },
+    webhooksOut: { allowPrivate: e.OUTGOING_WEBHOOKS_ALLOW_PRIVATE === 'on' },
     sources,
   });
 }
