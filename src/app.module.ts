@@ -11,6 +11,7 @@ import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
 import { WebhooksOutModule } from './modules/webhooks-out';
 import { AppCacheModule } from './platform/cache';
+import { EventsModule } from './platform/events';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
 import { MetricsModule } from './platform/metrics';
@@ -35,6 +36,7 @@ export class AppModule {
         PersistenceModule.forRoot(settings),
         AppCacheModule.forRoot(settings),
         EventEmitterModule.forRoot({ wildcard: false }),
+        EventsModule,
         HealthModule,
         MetricsModule,
         KalturaModule,
