@@ -22,7 +22,8 @@ function toDto(view: WebhookEndpointView): WebhookEndpointDto {
 
 /** An id that cannot be an endpoint's is "not found" like another guild's (no probing either way). */
 function endpointId(id: string): string {
-  if (!ENDPOINT_ID.test(id)) throw new NotFoundError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint in this guild.');
+  if (!ENDPOINT_ID.test(id))
+    throw new NotFoundError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint in this guild.');
   return id;
 }
 
@@ -92,7 +93,10 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Replace the signing secret (the new one is shown once)' })
   @ApiCreatedResponse({ type: WebhookSecretResponseDto })
   @ApiProblem(404, 'No such endpoint in this guild.')
-  async rotate(@Param('guildId') guildId: string, @Param('id') id: string): Promise<WebhookSecretResponseDto> {
+  async rotate(
+    @Param('guildId') guildId: string,
+    @Param('id') id: string,
+  ): Promise<WebhookSecretResponseDto> {
     const { endpoint, secret } = await this.endpoints.rotateSecret(guildId, endpointId(id));
     return { apiVersion: API_V1, webhook: toDto(endpoint), secret };
   }

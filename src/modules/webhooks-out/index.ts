@@ -13,11 +13,7 @@ export { WebhookDispatcher } from './webhook-dispatcher.service';
 export { WebhookDeliveryService, classify } from './webhook-delivery.service';
 export { WebhookSender, parseRetryAfter } from './webhook-sender';
 export type { SendResult } from './webhook-sender';
-export {
-  DEFAULT_WEBHOOKS_OUT_OPTIONS,
-  TARGET_RESOLVER,
-  WEBHOOKS_OUT_OPTIONS,
-} from './webhooks-out.options';
+export { DEFAULT_WEBHOOKS_OUT_OPTIONS, TARGET_RESOLVER, WEBHOOKS_OUT_OPTIONS } from './webhooks-out.options';
 export type { WebhooksOutOptions } from './webhooks-out.options';
 export { WEBHOOKS_OUT_METRICS } from './webhooks-out.metrics';
 export type { WebhookAttemptOutcome } from './webhooks-out.metrics';

@@ -118,9 +118,15 @@ describe('WebhookDeliveryService', () => {
   });
 
   it('retries a 503 after its Retry-After (capped), and drops a 404 without retry', async () => {
-    const w = world([answer(503, { retryAfterMs: 7_000 }), answer(429, { retryAfterMs: 10 * 86_400_000 }), answer(404)]);
+    const w = world([
+      answer(503, { retryAfterMs: 7_000 }),
+      answer(429, { retryAfterMs: 10 * 86_400_000 }),
+      answer(404),
+    ]);
     await w.repo.insert(endpoint());
-    await expect(w.service.handle(job(), { attempt: 1 })).rejects.toEqual(new RetryJobError('HTTP 503', 7_000));
+    await expect(w.service.handle(job(), { attempt: 1 })).rejects.toEqual(
+      new RetryJobError('HTTP 503', 7_000),
+    );
     const capped = await w.service.handle(job(), { attempt: 2 }).catch((e: RetryJobError) => e);
     expect(capped).toBeInstanceOf(RetryJobError);
     expect((capped as RetryJobError).delayMs).toBe(DEFAULT_WEBHOOKS_OUT_OPTIONS.maxRetryAfterMs);
@@ -172,8 +178,8 @@ describe('WebhookDeliveryService', () => {
     await w.repo.insert(endpoint({ guildId: '100000000000000002' }));
     await w.service.handle(job(), { attempt: 1 });
     expect(w.sent).toHaveLength(0);
-    await expect(w.service.handle({ kind: 'webhook', id: 'x', record: { nope: 1 } }, { attempt: 1 })).rejects.toBeInstanceOf(
-      DropJobError,
-    );
+    await expect(
+      w.service.handle({ kind: 'webhook', id: 'x', record: { nope: 1 } }, { attempt: 1 }),
+    ).rejects.toBeInstanceOf(DropJobError);
   });
 });

@@ -79,7 +79,8 @@ export class WebhookDeliveryService {
     const outcome = classify(result);
     this.attempts.inc({ outcome });
     if (outcome === 'delivered') {
-      if (endpoint.consecutiveFailures > 0) await this.repository.recordSuccess(endpoint.guildId, endpoint.id);
+      if (endpoint.consecutiveFailures > 0)
+        await this.repository.recordSuccess(endpoint.guildId, endpoint.id);
       return;
     }
     const why = describe(result);
@@ -88,7 +89,12 @@ export class WebhookDeliveryService {
       await this.disable(endpoint, failures, why);
       throw new DropJobError(`endpoint ${endpoint.id} disabled`);
     }
-    const fields = { endpointId: endpoint.id, guildId: endpoint.guildId, eventId: event.id, attempt: context.attempt };
+    const fields = {
+      endpointId: endpoint.id,
+      guildId: endpoint.guildId,
+      eventId: event.id,
+      attempt: context.attempt,
+    };
     if (!RETRYABLE.has(outcome)) {
       this.log.warn({ ...fields, why }, 'Outgoing webhook refused; not retried');
       throw new DropJobError(why);
@@ -99,7 +105,9 @@ export class WebhookDeliveryService {
       throw new DropJobError(why);
     }
     const delayMs =
-      result.retryAfterMs !== null ? Math.min(Math.max(result.retryAfterMs, 1), this.options.maxRetryAfterMs) : 0;
+      result.retryAfterMs !== null
+        ? Math.min(Math.max(result.retryAfterMs, 1), this.options.maxRetryAfterMs)
+        : 0;
     throw new RetryJobError(why, delayMs);
   }
 
@@ -111,7 +119,10 @@ export class WebhookDeliveryService {
     });
     if (!updated) return;
     this.disabled.inc();
-    this.log.warn({ endpointId: endpoint.id, guildId: endpoint.guildId, reason }, 'Outgoing webhook endpoint disabled');
+    this.log.warn(
+      { endpointId: endpoint.id, guildId: endpoint.guildId, reason },
+      'Outgoing webhook endpoint disabled',
+    );
     const host = new URL(endpoint.url).host;
     await this.notices.tellAdmins(
       endpoint.guildId,

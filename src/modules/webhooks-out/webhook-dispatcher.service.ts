@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DomainEvent, EVENT_BUS_LOCAL_PUBLISHED } from '../../platform/events';
 import { DeliveryQueue } from '../notification';
 import type { OutgoingEvent, WebhookJobRecord } from './domain/webhook-payload';
 import { type WebhookEndpoint, wants } from './domain/webhook-endpoint';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WEBHOOKS_OUT_QUEUE } from './webhooks-out.queue';
-import { Inject } from '@nestjs/common';
 
 /**
  * Turns an event into one queued delivery per endpoint of its guild that wants its type. The job id is the event
@@ -20,10 +21,21 @@ export class WebhookDispatcher {
     @Inject(WEBHOOKS_OUT_QUEUE) private readonly queue: DeliveryQueue,
   ) {}
 
+  /**
+   * The bus emits this on the publishing replica only, once per event: so each event is queued once cluster-wide
+   * (every replica's bus subscribers would queue it once per replica).
+   */
+  @OnEvent(EVENT_BUS_LOCAL_PUBLISHED)
+  onPublished(event: DomainEvent): Promise<number> {
+    return this.dispatch(event);
+  }
+
   /** Queues `event` for every interested endpoint; returns how many. Never throws (a bus listener). */
   async dispatch(event: OutgoingEvent): Promise<number> {
     try {
-      const endpoints = (await this.repository.listByGuild(event.guildId)).filter((e) => wants(e, event.type));
+      const endpoints = (await this.repository.listByGuild(event.guildId)).filter((e) =>
+        wants(e, event.type),
+      );
       await Promise.all(endpoints.map((e) => this.enqueue(event, e)));
       return endpoints.length;
     } catch (err) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EVENT_TYPES } from '../../platform/events';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors';
 import { Settings } from '../../platform/settings';
 import { TargetPolicy, TargetRefusedError, checkTargetUrl, resolveTarget } from './domain/target-guard';
@@ -105,7 +106,10 @@ export class WebhookEndpointsService {
   }
 
   /** A new secret, returned once; deliveries signed from now on use it (queued retries included). */
-  async rotateSecret(guildId: string, id: string): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
+  async rotateSecret(
+    guildId: string,
+    id: string,
+  ): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
     const secret = generateWebhookSecret();
     const updated = await this.repository.update(guildId, id, { secret, updatedAt: new Date() });
     if (!updated) throw NOT_FOUND();
@@ -136,14 +140,20 @@ export class WebhookEndpointsService {
       return url.toString();
     } catch (err) {
       if (err instanceof TargetRefusedError)
-        throw new ValidationFailedError([{ field: 'url', message: err.message }], 'The webhook URL is refused.');
+        throw new ValidationFailedError(
+          [{ field: 'url', message: err.message }],
+          'The webhook URL is refused.',
+        );
       throw err;
     }
   }
 }
 
+/** Types an endpoint may subscribe to: the bus's catalogue (docs/events.md) and `*`. */
+const KNOWN_TYPES = new Set(['*', ...EVENT_TYPES.map((t) => t.type)]);
+
 function checkEventTypes(types: string[]): string[] {
-  const bad = types.filter((t) => !EVENT_TYPE_PATTERN.test(t));
+  const bad = types.filter((t) => !EVENT_TYPE_PATTERN.test(t) || !KNOWN_TYPES.has(t));
   if (types.length === 0 || bad.length > 0)
     throw new ValidationFailedError([
       {
@@ -151,7 +161,7 @@ function checkEventTypes(types: string[]): string[] {
         message:
           types.length === 0
             ? 'must name at least one event type (or "*")'
-            : `are not event type names: ${bad.slice(0, 5).join(', ')}`,
+            : `are not event types of docs/events.md: ${bad.slice(0, 5).join(', ')}`,
       },
     ]);
   return [...new Set(types)];

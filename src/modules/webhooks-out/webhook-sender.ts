@@ -1,7 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { Resolver, TargetPolicy, TargetRefusedError, checkTargetUrl, resolveTarget, systemResolver } from './domain/target-guard';
+import {
+  Resolver,
+  TargetPolicy,
+  TargetRefusedError,
+  checkTargetUrl,
+  resolveTarget,
+  systemResolver,
+} from './domain/target-guard';
 
 /** What a request came to. `status` null: no answer (network error, timeout, refused target). */
 export interface SendResult {
@@ -33,9 +40,7 @@ export class WebhookSender {
     'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
   };
 
-  constructor(
-    private readonly options: { timeoutMs: number; policy: TargetPolicy; resolve?: Resolver },
-  ) {}
+  constructor(private readonly options: { timeoutMs: number; policy: TargetPolicy; resolve?: Resolver }) {}
 
   async send(rawUrl: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     let address: { address: string; family: 4 | 6 };

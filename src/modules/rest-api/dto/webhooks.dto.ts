@@ -47,7 +47,9 @@ export class CreateWebhookDto {
   @Matches(/^[^\p{Cc}]*$/u, { message: 'description must not contain control characters' })
   description?: string;
 
-  @ApiPropertyOptional({ description: 'false pauses deliveries; true resumes a paused or disabled endpoint.' })
+  @ApiPropertyOptional({
+    description: 'false pauses deliveries; true resumes a paused or disabled endpoint.',
+  })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;

@@ -32,12 +32,16 @@ describe('isPublicAddress (the SSRF guard)', () => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '172.32.0.1', '100.128.0.1'])(
-    'accepts %s',
-    (address) => {
-      expect(isPublicAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+  ])('accepts %s', (address) => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
 });
 
 describe('checkTargetUrl', () => {
@@ -68,10 +72,19 @@ describe('resolveTarget', () => {
   });
 
   it('refuses a name with any private answer, a private literal, and a name that does not resolve', async () => {
-    const resolve = resolver({ 'mixed.example.com': ['93.184.216.34', '10.0.0.5'], 'meta.example.com': ['169.254.169.254'] });
-    await expect(resolveTarget(new URL('https://mixed.example.com'), strict, resolve)).rejects.toThrow(/10\.0\.0\.5/);
-    await expect(resolveTarget(new URL('https://meta.example.com'), strict, resolve)).rejects.toThrow(TargetRefusedError);
-    await expect(resolveTarget(new URL('https://127.0.0.1/x'), strict, resolve)).rejects.toThrow(/127\.0\.0\.1/);
+    const resolve = resolver({
+      'mixed.example.com': ['93.184.216.34', '10.0.0.5'],
+      'meta.example.com': ['169.254.169.254'],
+    });
+    await expect(resolveTarget(new URL('https://mixed.example.com'), strict, resolve)).rejects.toThrow(
+      /10\.0\.0\.5/,
+    );
+    await expect(resolveTarget(new URL('https://meta.example.com'), strict, resolve)).rejects.toThrow(
+      TargetRefusedError,
+    );
+    await expect(resolveTarget(new URL('https://127.0.0.1/x'), strict, resolve)).rejects.toThrow(
+      /127\.0\.0\.1/,
+    );
     await expect(resolveTarget(new URL('https://[::1]/x'), strict, resolve)).rejects.toThrow(/::1/);
     await expect(resolveTarget(new URL('https://nowhere.example.com'), strict, resolve)).rejects.toThrow(
       /does not resolve/,

@@ -11,7 +11,10 @@ export function generateWebhookSecret(): string {
 
 /** The HMAC key of a secret: the base64-decoded part after `whsec_` (the spec signs with the decoded bytes). */
 export function secretKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  return Buffer.from(
+    secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret,
+    'base64',
+  );
 }
 
 /**
@@ -19,6 +22,8 @@ export function secretKey(secret: string): Buffer {
  * decoded secret (Standard Webhooks, "Signature scheme").
  */
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secretKey(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
+  const mac = createHmac('sha256', secretKey(secret))
+    .update(`${id}.${timestampSeconds}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }

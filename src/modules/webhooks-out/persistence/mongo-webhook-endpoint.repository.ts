@@ -42,7 +42,11 @@ export class MongoWebhookEndpointRepository extends WebhookEndpointRepository {
     return docs.map(toEndpoint);
   }
 
-  async update(guildId: string, id: string, patch: Partial<WebhookEndpoint>): Promise<WebhookEndpoint | null> {
+  async update(
+    guildId: string,
+    id: string,
+    patch: Partial<WebhookEndpoint>,
+  ): Promise<WebhookEndpoint | null> {
     const { id: _id, guildId: _g, ...fields } = patch;
     const doc = await (
       await this.docs()
@@ -58,7 +62,11 @@ export class MongoWebhookEndpointRepository extends WebhookEndpointRepository {
   async recordFailure(guildId: string, id: string): Promise<number | null> {
     const doc = await (
       await this.docs()
-    ).findOneAndUpdate({ _id: id, guildId }, { $inc: { consecutiveFailures: 1 } }, { returnDocument: 'after' });
+    ).findOneAndUpdate(
+      { _id: id, guildId },
+      { $inc: { consecutiveFailures: 1 } },
+      { returnDocument: 'after' },
+    );
     return doc ? doc.consecutiveFailures : null;
   }
 
