@@ -69,7 +69,10 @@ describe('@Deprecated: Deprecation (RFC 9745), Sunset (RFC 8594) and OpenAPI', (
     const doc = (await http().get('/api/docs-json').expect(200)).body as {
       paths: Record<string, { get: { deprecated?: boolean; summary?: string } }>;
     };
-    expect(doc.paths['/api/v1/lifecycle-probe/old'].get).toMatchObject({ deprecated: true, summary: 'The old way' });
+    expect(doc.paths['/api/v1/lifecycle-probe/old'].get).toMatchObject({
+      deprecated: true,
+      summary: 'The old way',
+    });
     expect(doc.paths['/api/v1/lifecycle-probe/old-failing'].get).toMatchObject({
       deprecated: true,
       summary: 'Old and failing',
@@ -79,7 +82,9 @@ describe('@Deprecated: Deprecation (RFC 9745), Sunset (RFC 8594) and OpenAPI', (
 
   it('refuses a policy that makes no sense when the route is declared', () => {
     expect(() => Deprecated({ since: 'soon' })).toThrow(/since is not a date/);
-    expect(() => Deprecated({ since: POLICY.sunset, sunset: POLICY.since })).toThrow(/sunset must be a date after/);
+    expect(() => Deprecated({ since: POLICY.sunset, sunset: POLICY.since })).toThrow(
+      /sunset must be a date after/,
+    );
     expect(() => Deprecated({ since: POLICY.since, link: 'javascript:alert(1)' })).toThrow(/link/);
     expect(deprecationHeaders({ since: '2026-01-01T00:00:00Z' })).toEqual({ Deprecation: '@1767225600' });
   });

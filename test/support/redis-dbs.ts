@@ -11,7 +11,8 @@ export const REDIS_DBS = {
   identifyPacing: 1,
   reserved2: 2,
   reserved3: 3,
-  reserved4: 4,
+  /** test/webhooks-out/kill-mid-delivery.spec.ts */
+  webhooksOutKill: 4,
   /** test/gateway/throttling.spec.ts */
   throttling: 5,
   /** Free (issue 25). */
