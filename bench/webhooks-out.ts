@@ -42,7 +42,9 @@ process.on('message', () => process.send({ requests, seen: [...seen] }));
 
 function startReceiver(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve) => child.once('message', (m: { port: number }) => resolve({ child, port: m.port })));
+  return new Promise((resolve) =>
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port })),
+  );
 }
 
 function receiverReport(child: ChildProcess): Promise<{ requests: number; seen: Array<[string, number]> }> {
