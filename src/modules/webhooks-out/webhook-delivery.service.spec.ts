@@ -3,7 +3,7 @@ import { DropJobError, RetryJobError, type SuspensionNotices } from '../notifica
 import type { WebhookEndpoint } from './domain/webhook-endpoint';
 import { InMemoryWebhookEndpointRepository } from './persistence/memory-webhook-endpoint.repository';
 import { WebhookDeliveryService, classify } from './webhook-delivery.service';
-import type { SendResult, WebhookSender } from './webhook-sender';
+import { type SendResult, type WebhookSender, parseRetryAfter } from './webhook-sender';
 import { DEFAULT_WEBHOOKS_OUT_OPTIONS } from './webhooks-out.options';
 
 const GUILD = '100000000000000001';
@@ -181,5 +181,16 @@ describe('WebhookDeliveryService', () => {
     await expect(
       w.service.handle({ kind: 'webhook', id: 'x', record: { nope: 1 } }, { attempt: 1 }),
     ).rejects.toBeInstanceOf(DropJobError);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delay-seconds and HTTP-dates, and ignores what it cannot read', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 });
