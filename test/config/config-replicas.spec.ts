@@ -14,7 +14,7 @@ const REDIS_DB = REDIS_DBS.configReplicas;
 /**
  * Two replicas of the service on one Redis and one shared store (a shared override directory). Their file
  * watchers are stopped, and the cache TTL is a minute: the only way a write on one replica can reach the
- * other within a second is the Redis invalidation message.
+ * other within a second is the `config.changed` event on the cluster bus (Redis streams).
  */
 describeWithRedis('cross-replica invalidation (two app instances, one Redis)', () => {
   const dir = makeConfigDir();
@@ -28,7 +28,7 @@ describeWithRedis('cross-replica invalidation (two app instances, one Redis)', (
     const env = { CONFIG_DIR: dir.dir, REDIS_URL: redisUrlForDb(REDIS_DB) };
     [a, b] = [await bootTestApp(env), await bootTestApp(env)];
     for (const t of [a, b]) {
-      await t.app.get(ConfigStore).close(); // no file watching: only Redis may carry the change
+      await t.app.get(ConfigStore).close(); // no file watching: only the bus may carry the change
       await t.app.get(ConfigInvalidationBus).whenSubscribed();
     }
     b.app.get(EventEmitter2).on(CONFIG_EVENTS.changed, (e: ConfigChangedEvent) => remote.push(e));

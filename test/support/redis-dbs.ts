@@ -9,8 +9,10 @@ export const REDIS_DBS = {
   /** Reserved for suites being added in parallel (issues 17 and 26); name them here when they land. */
   /** test/discord/identify-pacing.spec.ts */
   identifyPacing: 1,
-  reserved2: 2,
-  reserved3: 3,
+  /** test/events/events-replicas.spec.ts */
+  eventsReplicas: 2,
+  /** test/events/redis-event-bus.spec.ts */
+  eventBus: 3,
   /** test/webhooks-out/kill-mid-delivery.spec.ts */
   webhooksOutKill: 4,
   /** test/gateway/throttling.spec.ts */

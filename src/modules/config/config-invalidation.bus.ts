@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EVENT_BUS_RESYNC, EventBus } from '../../platform/events';
 import { RedisConnections } from '../../platform/cache';
 
-/** Redis channel on which replicas announce configuration writes. */
-export const CONFIG_CHANGED_CHANNEL = 'kd:config:changed';
+/** The cluster event type replicas announce configuration writes with. */
+export const CONFIG_CHANGED_EVENT = 'config.changed';
 
 /** What a replica announces after writing a guild's override. */
 export interface ConfigChangedMessage {
@@ -12,89 +12,69 @@ export interface ConfigChangedMessage {
   /** The override version now stored (null: removed). */
   version: string | null;
   keys: string[];
-  /** Instance id of the writer, so it ignores its own announcements. */
-  origin: string;
 }
 
 type Handler = (message: ConfigChangedMessage | { guildId: '*' }) => void;
 
 /**
- * Cross-replica invalidation over Redis pub/sub: every replica drops its cached copy of a guild the moment
- * another one writes it. After a reconnect (messages may have been missed) handlers get `{ guildId: '*' }`.
- * Without Redis this is a no-op: a single replica needs nothing more.
+ * Cross-replica invalidation over the cluster event bus (`config.changed`, also what API clients see on the
+ * guild's stream): every replica drops its cached copy of a guild the moment another one writes it. The writer
+ * ignores its own announcement. When the bus may have missed events (Redis came back after an outage) handlers
+ * get `{ guildId: '*' }`. Without Redis the bus is in-process and there is no other replica to tell.
  */
 @Injectable()
 export class ConfigInvalidationBus implements OnModuleDestroy {
-  private readonly logger = new Logger('config');
-  readonly instanceId = randomUUID();
-  private subscriber?: Redis;
-  private subscribed?: Promise<void>;
+  private unsubscribe?: () => void;
   private handler?: Handler;
+  private readonly onResync = () => this.handler?.({ guildId: '*' });
 
-  constructor(@Optional() private readonly redis?: RedisConnections) {}
+  /** Optional: the config module booted alone (unit tests) has no bus and no other replica. */
+  constructor(
+    private readonly emitter: EventEmitter2,
+    @Optional() private readonly bus?: EventBus,
+    @Optional() private readonly redis?: RedisConnections,
+  ) {}
 
   get enabled(): boolean {
     return !!this.redis?.enabled;
   }
 
-  /** Starts listening (once). Resolves when subscribed; never rejects (a Redis outage is logged). */
+  /** Starts listening (once). Resolves when this replica hears the other replicas' events; never rejects. */
   start(handler: Handler): Promise<void> {
-    const redis = this.redis;
-    if (!redis?.enabled) return Promise.resolve();
     this.handler = handler;
-    this.subscribed ??= new Promise<void>((resolve) => {
-      const sub = (this.subscriber = redis.create('config-sub'));
-      let connectedOnce = false;
-      sub.on('ready', () => {
-        if (connectedOnce) this.handler?.({ guildId: '*' });
-        connectedOnce = true;
+    if (!this.bus) return Promise.resolve();
+    this.unsubscribe ??= this.bus.subscribe((event, delivery) => {
+      if (event.type !== CONFIG_CHANGED_EVENT || delivery.local) return;
+      const data = event.data as { version?: unknown; keys?: unknown };
+      this.handler?.({
+        guildId: event.guildId,
+        version: typeof data.version === 'string' ? data.version : null,
+        keys: Array.isArray(data.keys) ? data.keys.filter((k): k is string => typeof k === 'string') : [],
       });
-      sub.on('message', (channel: string, raw: string) => this.onMessage(channel, raw));
-      sub.subscribe(CONFIG_CHANGED_CHANNEL).then(
-        () => resolve(),
-        (err: Error) => {
-          this.logger.error({ err: err.message }, 'Config invalidation: subscribing failed');
-          resolve();
-        },
-      );
     });
-    return this.subscribed;
+    this.emitter.on(EVENT_BUS_RESYNC, this.onResync);
+    return this.bus.whenReady();
   }
 
-  /** Resolves once subscribed (immediately without Redis or before `start`). */
+  /** Resolves once subscribed (immediately without Redis). */
   whenSubscribed(): Promise<void> {
-    return this.subscribed ?? Promise.resolve();
+    return this.bus?.whenReady() ?? Promise.resolve();
   }
 
-  /** Announces a write to the other replicas. Failures are logged: the TTL still bounds staleness. */
-  async publish(message: Omit<ConfigChangedMessage, 'origin'>): Promise<void> {
-    if (!this.redis?.enabled) return;
-    try {
-      await this.redis.client.publish(
-        CONFIG_CHANGED_CHANNEL,
-        JSON.stringify({ ...message, origin: this.instanceId }),
-      );
-    } catch (e) {
-      this.logger.error(
-        { err: (e as Error).message, guildId: message.guildId },
-        'Config invalidation: publish failed',
-      );
-    }
-  }
-
-  private onMessage(channel: string, raw: string): void {
-    if (channel !== CONFIG_CHANGED_CHANNEL) return;
-    let message: ConfigChangedMessage;
-    try {
-      message = JSON.parse(raw) as ConfigChangedMessage;
-    } catch {
-      return;
-    }
-    if (typeof message.guildId !== 'string' || message.origin === this.instanceId) return;
-    this.handler?.(message);
+  /** Announces a write. Never rejects (the bus logs an outage): the cache TTL still bounds staleness. */
+  async publish(message: ConfigChangedMessage): Promise<void> {
+    await this.bus?.publish({
+      type: CONFIG_CHANGED_EVENT,
+      version: 1,
+      guildId: message.guildId,
+      audience: 'admin',
+      data: { version: message.version, keys: message.keys },
+    });
   }
 
   onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.emitter.off(EVENT_BUS_RESYNC, this.onResync);
     this.handler = undefined;
   }
 }

@@ -13,7 +13,7 @@ export type { ConfigChangeResult } from './guild-config.service';
 export { GuildConfigModule } from './config.module';
 export { CONFIG_ERROR_CODES } from './config.errors';
 export { CONFIG_METRICS } from './config.metrics';
-export { CONFIG_CHANGED_CHANNEL } from './config-invalidation.bus';
+export { CONFIG_CHANGED_EVENT } from './config-invalidation.bus';
 export { patchFor, resolveKey, sectionKeys, valueAtKey } from './domain/config-keys';
 export type { ConfigKey, ConfigValueKind } from './domain/config-keys';
 export { isSnowflake, templateProblems, TEMPLATE_MAX_LENGTH } from './domain/config.schema';

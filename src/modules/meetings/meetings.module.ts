@@ -1,3 +1,4 @@
+import { MeetingEventsPublisher } from './meeting-events.publisher';
 import { Module } from '@nestjs/common';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
@@ -54,6 +55,7 @@ function createMeetingLimits(
     // REST users' Discord roles, for the guild's command rules: the auth module's bot lookup (auth is global).
     { provide: GuildMemberDirectory, useExisting: DiscordOAuthClient },
     MeetingCommandPolicy,
+    MeetingEventsPublisher,
     {
       provide: MeetingLimits,
       inject: [

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { EventBus } from '../../platform/events';
 import { Settings } from '../../platform/settings';
 import { MEETING_ID_PATTERN, MeetingsService } from '../meetings';
 import type { KalturaEventMapping } from './domain/kaltura-event.types';
@@ -35,6 +36,7 @@ export class KalturaEventProcessor {
     private readonly metrics: NotificationMetrics,
     private readonly settings: Settings,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
+    @Optional() private readonly bus?: EventBus,
   ) {}
 
   /** `copy`: the job's copy of the event, used only when this store has never heard of it. */
@@ -116,6 +118,13 @@ export class KalturaEventProcessor {
       source: 'kaltura',
       sourceEventId: event.id,
       at: event.receivedAt,
+    });
+    void this.bus?.publish({
+      type: 'recording.ready',
+      version: 1,
+      guildId: ref.guildId,
+      audience: 'viewer',
+      data: { meetingId: ref.meetingId, entryId: mapping.entryId, name: mapping.name ?? ref.title },
     });
     return { status: 'processed', outcome: notification ? 'notified' : 'switched off by the guild' };
   }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { EventBus } from '../../platform/events';
 import { ChannelAccess } from '../channels';
 import { classifyDiscordError } from './discord-rest/discord-errors';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
@@ -36,6 +37,7 @@ export class NotificationDeliveryService {
     private readonly access: ChannelAccess,
     private readonly suspensions: ChannelSuspensions,
     private readonly notices: SuspensionNotices,
+    @Optional() private readonly bus?: EventBus,
   ) {}
 
   /** `copy`: the job's copy of the notification, used only when this store has never heard of it. */
@@ -109,13 +111,20 @@ export class NotificationDeliveryService {
         // 10003: the channel is gone; a name may point at a new channel of that name next time.
         if (code === 10003) await this.channels.forget(claimed.guildId);
       }
-      return this.failed(claimed.id, claimed.attempts, channelId, err);
+      return this.failed(claimed, channelId, err);
     }
     const at = new Date();
     await this.recordSent(id, { messageId, channelId, at });
     this.metrics.attempt('sent');
     this.metrics.delivered(claimed.type, (at.getTime() - claimed.createdAt.getTime()) / 1000);
     this.log.debug({ notificationId: id, channelId, messageId }, 'Notification sent');
+    void this.bus?.publish({
+      type: 'notification.delivered',
+      version: 1,
+      guildId: claimed.guildId,
+      audience: 'admin',
+      data: { notificationId: id, type: claimed.type, channelId, meetingId: claimed.meetingId },
+    });
   }
 
   /**
@@ -143,7 +152,12 @@ export class NotificationDeliveryService {
     }
   }
 
-  private async failed(id: string, attempts: number, channelId: string | null, err: unknown): Promise<never> {
+  private async failed(
+    notification: { id: string; attempts: number; guildId: string; type: string; meetingId: string | null },
+    channelId: string | null,
+    err: unknown,
+  ): Promise<never> {
+    const { id, attempts } = notification;
     const failure = classifyDiscordError(err);
     const at = new Date();
     const last = attempts >= this.options.retry.maxAttempts;
@@ -156,6 +170,19 @@ export class NotificationDeliveryService {
       this.metrics.attempt(failure.outcome);
       this.metrics.attempt('dead');
       this.log.warn({ notificationId: id, attempts, reason: error }, 'Notification dead');
+      void this.bus?.publish({
+        type: 'notification.failed',
+        version: 1,
+        guildId: notification.guildId,
+        audience: 'admin',
+        data: {
+          notificationId: id,
+          type: notification.type,
+          channelId,
+          meetingId: notification.meetingId,
+          reason: error,
+        },
+      });
       throw new DropJobError(error);
     }
     const outcomeUnknown = failure.outcome === 'network_error' || failure.outcome === 'server_error';

@@ -37,6 +37,7 @@ describe('RestApiModule', () => {
       [
         'ApiKeysController',
         'AuthController',
+        'EventsController',
         'GuildConfigController',
         'KalturaWebhookController',
         'MeetingsController',

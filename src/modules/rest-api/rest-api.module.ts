@@ -5,6 +5,8 @@ import { NotificationModule } from '../notification';
 import { ApiKeysController } from './api-keys.controller';
 import { AuthController } from './auth.controller';
 import { GuildConfigController } from './config.controller';
+import { EventsController } from './events.controller';
+import { DEFAULT_EVENT_STREAM_LIMITS, EVENT_STREAM_LIMITS, EventStreamHub } from './events/event-stream.hub';
 import { KalturaWebhookController } from './kaltura-webhook.controller';
 import { MeetingsController } from './meetings.controller';
 import { MergePatchBodyMiddleware } from './merge-patch-body.middleware';
@@ -28,7 +30,9 @@ import { WebhooksController } from './webhooks.controller';
     NotificationsController,
     KalturaWebhookController,
     WebhooksController,
+    EventsController,
   ],
+  providers: [EventStreamHub, { provide: EVENT_STREAM_LIMITS, useValue: DEFAULT_EVENT_STREAM_LIMITS }],
 })
 export class RestApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -36,6 +36,11 @@ export abstract class EventBus {
 
   /** Is `cursor` shaped like one this bus issues? (Checked before a stream starts.) */
   abstract isCursor(cursor: string): boolean;
+
+  /** Resolves once events published anywhere from now on reach this replica's listeners. */
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export type { NewDomainEvent };

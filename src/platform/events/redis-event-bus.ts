@@ -69,7 +69,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
   }
 
   /** Resolves once this replica tails the fan-out stream (events published after it are delivered here). */
-  whenReady(): Promise<void> {
+  override whenReady(): Promise<void> {
     return this.readyPromise ?? Promise.resolve();
   }
 
