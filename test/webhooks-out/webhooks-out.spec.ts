@@ -233,6 +233,35 @@ describe('outgoing webhooks to a local receiver (OUTGOING_WEBHOOKS_ALLOW_PRIVATE
         .expect(204);
   });
 
+  it('delivers a real meeting.created when a meeting is started through the API', async () => {
+    const { webhook, secret } = await register(GUILD_A, ['meeting.created'], '/meetings');
+    const admin = bearerFor(t.app, [GUILD_A]);
+    const created = await http()
+      .post(`/api/v1/guilds/${GUILD_A}/meetings`)
+      .set(admin)
+      .send({ title: 'Webhook physics', type: 'meeting' })
+      .expect(201);
+    const got = await eventually(
+      () =>
+        receiver.received.find(
+          (r) => r.headers['webhook-id'] && JSON.parse(r.body).data?.meetingId === created.body.meeting.id,
+        ),
+      5_000,
+      'the meeting.created webhook',
+    );
+    expect(verifyStandardWebhook(secret, got.headers, got.body)).toBe(true);
+    expect(JSON.parse(got.body)).toMatchObject({
+      type: 'meeting.created',
+      guildId: GUILD_A,
+      data: { title: 'Webhook physics' },
+    });
+    expect(got.body).not.toMatch(/https?:\/\/[^"]*join/i); // never a join link
+    await http()
+      .delete(`${path(GUILD_A)}/${webhook.id}`)
+      .set(admin)
+      .expect(204);
+  });
+
   it('refuses bad input with a clear error and stores nothing', async () => {
     const admin = bearerFor(t.app, [GUILD_A]);
     const bad = async (body: object, field: string) => {
