@@ -272,6 +272,28 @@ describe('outgoing webhooks to a local receiver (OUTGOING_WEBHOOKS_ALLOW_PRIVATE
     await bad({ url: receiver.url, eventTypes: ['meeting.strated'] }, 'meeting.strated');
     await bad({ url: 'ftp://example.com', eventTypes: ['*'] }, 'url');
     await bad({ url: receiver.url, eventTypes: ['*'], secret: 'mine' }, 'secret');
+    await bad({ url: 42, eventTypes: 'meeting.started' }, 'eventTypes');
+    await bad({ url: receiver.url, eventTypes: ['*'], enabled: 'yes' }, 'enabled');
+    await bad({ url: receiver.url, eventTypes: ['*'], description: 'a\u0000b' }, 'description');
+    const raw = await http()
+      .post(path(GUILD_A))
+      .set(admin)
+      .set('Content-Type', 'application/json')
+      .send('{"url":');
+    expect(raw.status).toBe(400);
+    await http()
+      .patch(`${path(GUILD_A)}/not-an-id`)
+      .set(admin)
+      .send({ enabled: false })
+      .expect(404);
+    await http()
+      .get(`${path(GUILD_A)}/we_${'0'.repeat(24)}`)
+      .set(admin)
+      .expect(404);
+    await http()
+      .post(`${path(GUILD_A)}/we_${'0'.repeat(24)}/test`)
+      .set(admin)
+      .expect(404);
     expect((await http().get(path(GUILD_A)).set(admin).expect(200)).body.items).toEqual([]);
   });
 });
