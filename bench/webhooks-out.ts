@@ -127,6 +127,7 @@ async function run(): Promise<void> {
       },
     ],
     [
+      `published ${total} events in ${publishSeconds.toFixed(2)} s (${(total / publishSeconds).toFixed(0)}/s offered)`,
       `delivered ${last.seen.length}/${total} distinct events (${last.requests} requests) in ${deliverSeconds.toFixed(2)} s`,
       `sustained ${sustained.toFixed(0)} deliveries/s (target ${TARGET_PER_S}/s: ${sustained >= TARGET_PER_S * 0.98 ? 'met' : 'MISSED'})`,
     ],
