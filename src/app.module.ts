@@ -11,6 +11,7 @@ import { MeetingsModule } from './modules/meetings';
 import { NotificationModule } from './modules/notification';
 import { TrialModule } from './modules/trial';
 import { WsStreamModule } from './modules/stream';
+import { WebhooksOutModule } from './modules/webhooks-out';
 import { AppCacheModule } from './platform/cache';
 import { EventsModule } from './platform/events';
 import { HealthModule } from './platform/health';
@@ -48,6 +49,7 @@ export class AppModule {
         MeetingsModule,
         NotificationModule,
         WsStreamModule,
+        WebhooksOutModule,
         DiscordModule.register(settings),
         // Development on embedded defaults only (README "Try it"); never mounted otherwise.
         ...(settings.trial ? [TrialModule] : []),

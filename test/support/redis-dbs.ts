@@ -13,7 +13,8 @@ export const REDIS_DBS = {
   eventsReplicas: 2,
   /** test/events/redis-event-bus.spec.ts */
   eventBus: 3,
-  reserved4: 4,
+  /** test/webhooks-out/kill-mid-delivery.spec.ts */
+  webhooksOutKill: 4,
   /** test/gateway/throttling.spec.ts */
   throttling: 5,
   /** Free (issue 25). */

@@ -72,3 +72,4 @@ export type { DiscordChannelInfo, OutgoingMessage } from './discord-rest/discord
 export { classifyDiscordError } from './discord-rest/discord-errors';
 export { CHANNEL_SUSPENSION_MS, ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 export type { DiscordFailure } from './discord-rest/discord-errors';
+export { SuspensionNotices } from './discord-rest/suspension-notices.service';

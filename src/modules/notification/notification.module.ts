@@ -131,6 +131,7 @@ const providers: Provider[] = [
     WebhookIntakeService,
     DiscordMessages,
     RecordingReconciler,
+    SuspensionNotices,
   ],
 })
 export class NotificationModule {}

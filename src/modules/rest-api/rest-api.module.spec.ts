@@ -42,6 +42,7 @@ describe('RestApiModule', () => {
         'KalturaWebhookController',
         'MeetingsController',
         'NotificationsController',
+        'WebhooksController',
       ].sort(),
     );
     for (const c of controllers) expect(Reflect.getMetadata(VERSION_METADATA, c)).toBe(API_VERSION);

@@ -11,6 +11,8 @@ import { KalturaWebhookController } from './kaltura-webhook.controller';
 import { MeetingsController } from './meetings.controller';
 import { MergePatchBodyMiddleware } from './merge-patch-body.middleware';
 import { NotificationsController } from './notifications.controller';
+import { WebhooksOutModule } from '../webhooks-out';
+import { WebhooksController } from './webhooks.controller';
 
 /**
  * The versioned REST API (`/api/v1/...`): every versioned controller, thin transports over the auth, meetings,
@@ -19,7 +21,7 @@ import { NotificationsController } from './notifications.controller';
  * problem+json through the platform filter. Every body states `API_V1`.
  */
 @Module({
-  imports: [MeetingsModule, GuildConfigModule, NotificationModule],
+  imports: [MeetingsModule, GuildConfigModule, NotificationModule, WebhooksOutModule],
   controllers: [
     AuthController,
     ApiKeysController,
@@ -27,6 +29,7 @@ import { NotificationsController } from './notifications.controller';
     GuildConfigController,
     NotificationsController,
     KalturaWebhookController,
+    WebhooksController,
     EventsController,
   ],
   providers: [EventStreamHub, { provide: EVENT_STREAM_LIMITS, useValue: DEFAULT_EVENT_STREAM_LIMITS }],

@@ -107,3 +107,15 @@ describe('API_DOCS and HSTS', () => {
     expect(startupReport(loadSettings({ HSTS: 'on' })).summary).toMatchObject({ apiDocs: 'on', hsts: 'on' });
   });
 });
+
+describe('OUTGOING_WEBHOOKS_ALLOW_PRIVATE', () => {
+  it('is off by default, on when set, and refuses anything else', () => {
+    expect(loadSettings({}).webhooksOut.allowPrivate).toBe(false);
+    expect(loadSettings(prod({ KALTURA_MODE: 'sandbox' })).webhooksOut.allowPrivate).toBe(false);
+    expect(loadSettings({ OUTGOING_WEBHOOKS_ALLOW_PRIVATE: 'on' }).webhooksOut.allowPrivate).toBe(true);
+    expect(loadSettings({ OUTGOING_WEBHOOKS_ALLOW_PRIVATE: 'off' }).webhooksOut.allowPrivate).toBe(false);
+    expect(errorOf({ OUTGOING_WEBHOOKS_ALLOW_PRIVATE: 'yes' }).variable).toBe(
+      'OUTGOING_WEBHOOKS_ALLOW_PRIVATE',
+    );
+  });
+});

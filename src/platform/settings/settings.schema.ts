@@ -109,6 +109,7 @@ export const envSchema = z.object({
   HSTS: onOff,
   JWT_SECRET: optionalString,
   JWT_EXPIRY: duration.default(900),
+  OUTGOING_WEBHOOKS_ALLOW_PRIVATE: onOff,
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

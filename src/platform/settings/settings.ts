@@ -71,6 +71,10 @@ export class Settings {
    * Kaltura credentials or a bot token turn it off, and nothing can turn it on there.
    */
   readonly trial!: boolean;
+  readonly webhooksOut!: {
+    /** Outgoing webhooks may target loopback, private and link-local addresses, and plain `http:`. */
+    allowPrivate: boolean;
+  };
   /** Source of every variable the schema knows, for the start-up log. */
   readonly sources!: Record<string, SettingSource>;
 
@@ -248,6 +252,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     jwt: { secret: jwtSecret, expirySeconds: e.JWT_EXPIRY, generated },
     trial: e.NODE_ENV === 'development' && kaltura.mode === 'sandbox' && !e.DISCORD_TOKEN,
+    webhooksOut: { allowPrivate: e.OUTGOING_WEBHOOKS_ALLOW_PRIVATE === 'on' },
     sources,
   });
 }

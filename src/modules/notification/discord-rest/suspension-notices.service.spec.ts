@@ -95,3 +95,22 @@ describe('SuspensionNotices (issue 26 item 11: tell the guild’s admins once)',
     expect(suspensionNotice(SUSPENDED, 50013, at)).toContain(`<t:${at.getTime() / 1000}:t>`);
   });
 });
+
+describe('SuspensionNotices.tellAdmins (other notices, e.g. an outgoing webhook disabled)', () => {
+  it('posts the given text to the system channel once per key, and says when there is no channel', async () => {
+    const { discord, notices, counted } = setup(SYSTEM);
+    discord.plan({ id: 'm1' });
+    expect(await notices.tellAdmins(GUILD, 'hook-1', 'Endpoint disabled.', 60_000)).toBe('sent');
+    expect(await notices.tellAdmins(GUILD, 'hook-1', 'Endpoint disabled.', 60_000)).toBe('already_told');
+    expect(discord.posts).toEqual([
+      expect.objectContaining({
+        channelId: SYSTEM,
+        message: expect.objectContaining({ content: 'Endpoint disabled.', allowMentions: false }),
+      }),
+    ]);
+    expect(await counted('sent')).toBe(1);
+    const none = setup(null);
+    expect(await none.notices.tellAdmins(GUILD, 'hook-2', 'x', 60_000)).toBe('no_channel');
+    expect(await none.counted('no_channel')).toBe(1);
+  });
+});

@@ -48,7 +48,7 @@ export function suspensionNotice(channelId: string, code: number, resumesAt: Dat
 @Injectable()
 export class SuspensionNotices {
   private readonly log = new Logger('notification-delivery');
-  /** Claims without Redis (or when Redis fails): channel id → until when (epoch ms). */
+  /** Claims without Redis (or when Redis fails): claim key → until when (epoch ms). */
   private readonly local = new Map<string, number>();
 
   constructor(
@@ -66,8 +66,10 @@ export class SuspensionNotices {
     code: number,
   ): Promise<SuspensionNoticeOutcome | 'already_told'> {
     try {
-      if (!(await this.claim(channelId))) return 'already_told';
-      const outcome = await this.send(guildId, channelId, code);
+      if (!(await this.claim(`kd:notification:suspension-notice:${channelId}`, CHANNEL_SUSPENSION_MS)))
+        return 'already_told';
+      const content = suspensionNotice(channelId, code, new Date(Date.now() + CHANNEL_SUSPENSION_MS));
+      const outcome = await this.send(guildId, content, channelId);
       this.notices.inc({ outcome });
       return outcome;
     } catch (err) {
@@ -80,54 +82,78 @@ export class SuspensionNotices {
     }
   }
 
-  private async send(guildId: string, channelId: string, code: number): Promise<SuspensionNoticeOutcome> {
+  /**
+   * Posts another notice for the guild's admins the same way (system channel, channel check, counted in
+   * `kd_notification_suspension_notices_total`), once per `key` for `forMs` across replicas: the outgoing webhooks
+   * use it when they disable an endpoint. `content` must hold no user text. Never throws.
+   */
+  async tellAdmins(
+    guildId: string,
+    key: string,
+    content: string,
+    forMs: number,
+  ): Promise<SuspensionNoticeOutcome | 'already_told'> {
+    try {
+      if (!(await this.claim(`kd:notification:admin-notice:${key}`, forMs))) return 'already_told';
+      const outcome = await this.send(guildId, content, null);
+      this.notices.inc({ outcome });
+      return outcome;
+    } catch (err) {
+      this.notices.inc({ outcome: 'failed' });
+      this.log.warn({ guildId, key, err: String(err) }, 'Could not tell the admins');
+      return 'failed';
+    }
+  }
+
+  private async send(
+    guildId: string,
+    content: string,
+    channelId: string | null,
+  ): Promise<SuspensionNoticeOutcome> {
     const target = await this.discord.systemChannelId(guildId);
     let why = 'the server has no system channel';
-    if (target === channelId) why = 'the system channel is the suspended channel';
+    if (target && target === channelId) why = 'the system channel is the suspended channel';
     else if (target && (await this.suspensions.suspension(target)))
       why = 'the system channel is suspended too';
     else if (target) {
       const verdict = await this.access.check(guildId, target);
       if (verdict.ok) {
         await this.discord.postMessage(target, {
-          content: suspensionNotice(channelId, code, new Date(Date.now() + CHANNEL_SUSPENSION_MS)),
+          content,
           allowMentions: false,
           // 24 hex characters (Discord allows 25): no retry re-posts it, but the body carries one like every post.
           nonce: randomBytes(12).toString('hex'),
         });
         this.log.log(
           { guildId, channelId, noticeChannelId: target },
-          'Told the admins about a suspended channel',
+          channelId ? 'Told the admins about a suspended channel' : 'Told the admins',
         );
         return 'sent';
       }
       why = `the system channel is not usable: ${verdict.message}`;
     }
-    this.log.warn({ guildId, channelId, why }, 'Suspended channel: no channel to tell the admins in');
+    this.log.warn(
+      { guildId, channelId, why },
+      channelId ? 'Suspended channel: no channel to tell the admins in' : 'No channel to tell the admins in',
+    );
     return 'no_channel';
   }
 
-  /** True for the first caller per suspension, across replicas when Redis is configured. */
-  private async claim(channelId: string): Promise<boolean> {
+  /** True for the first caller per `key` within `forMs`, across replicas when Redis is configured. */
+  private async claim(key: string, forMs: number): Promise<boolean> {
     if (this.redis.enabled) {
       try {
-        const taken = await this.redis.client.set(
-          `kd:notification:suspension-notice:${channelId}`,
-          '1',
-          'PX',
-          CHANNEL_SUSPENSION_MS,
-          'NX',
-        );
+        const taken = await this.redis.client.set(key, '1', 'PX', forMs, 'NX');
         return taken === 'OK';
       } catch {
         // Redis down: fall back to this process's memory (at worst one notice per replica).
       }
     }
     const now = Date.now();
-    const until = this.local.get(channelId);
+    const until = this.local.get(key);
     if (until !== undefined && until > now) return false;
     for (const [id, end] of this.local) if (end <= now) this.local.delete(id);
-    this.local.set(channelId, now + CHANNEL_SUSPENSION_MS);
+    this.local.set(key, now + forMs);
     return true;
   }
 }

@@ -2,11 +2,12 @@ import type { ReadinessDetails } from '../../../platform/health';
 import { RetryPolicy, retryDelayMs } from '../domain/retry-policy';
 
 /**
- * Work the queue carries: processing a stored webhook event, or delivering a stored notification. The job id
- * is derived from `id`, so adding the same job twice collapses into one.
+ * Work the queue carries: processing a stored webhook event, delivering a stored notification, or (on the
+ * outgoing webhooks' own queue) one domain event to one endpoint. The job id is derived from `id`, so adding the
+ * same job twice collapses into one.
  */
 export interface QueueJob {
-  kind: 'event' | 'delivery';
+  kind: 'event' | 'delivery' | 'webhook';
   id: string;
   /**
    * A copy of the stored record, so a worker whose store lost it (restart on in-memory storage with the Redis
