@@ -62,6 +62,6 @@ export class EventsController {
       'X-Accel-Buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    client.start(replayed);
+    client.start(replayed, after);
   }
 }

@@ -1,3 +1,4 @@
+export * from './cursor';
 export * from './domain-event';
 export * from './event-bus';
 export * from './events.errors';

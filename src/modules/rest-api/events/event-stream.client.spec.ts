@@ -66,6 +66,17 @@ describe('EventStreamClient', () => {
     expect(sink.text).not.toContain('"cursor"');
   });
 
+  it('never writes again an event the replay carried when the bus delivers it late (lagging replica tail)', () => {
+    const client = make();
+    client.start([event(4), event(5)], '3');
+    client.deliver(event(2)); // before Last-Event-ID: the client had it
+    client.deliver(event(5)); // replayed, then delivered live by a tail that lags the guild log
+    client.deliver(event(6));
+    client.deliver(event(6));
+    const ids = [...sink.text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]);
+    expect(ids).toEqual(['4', '5', '6']);
+  });
+
   it('shows a viewer viewer events only', () => {
     const client = make('viewer');
     client.start([]);

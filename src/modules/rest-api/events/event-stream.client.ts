@@ -1,4 +1,4 @@
-import { DomainEvent, EventAudience, visibleTo } from '../../../platform/events';
+import { DomainEvent, EventAudience, compareCursors, visibleTo } from '../../../platform/events';
 
 /** The part of an HTTP response a stream writes to (express's Response is one). */
 export interface StreamSink {
@@ -38,6 +38,8 @@ export class EventStreamClient {
   private heartbeat?: NodeJS.Timeout;
   private expiry?: NodeJS.Timeout;
   private closed = false;
+  /** The cursor of the last event written: the bus may deliver, after the replay, an event it already carried. */
+  private after?: string;
 
   constructor(
     readonly guildId: string,
@@ -53,14 +55,17 @@ export class EventStreamClient {
     return !this.closed;
   }
 
-  /** Writes the replay and what arrived meanwhile, then streams live; arms the heartbeat and the expiry. */
-  start(replayed: DomainEvent[]): void {
+  /**
+   * Writes the replay and what arrived meanwhile, then streams live; arms the heartbeat and the expiry.
+   * `lastEventId`: the client's `Last-Event-ID`, below which nothing is written again.
+   */
+  start(replayed: DomainEvent[], lastEventId?: string): void {
     if (this.closed) return;
     const waiting = this.pending ?? [];
     this.pending = null;
-    const seen = new Set(replayed.map((e) => e.id));
+    this.after = lastEventId;
     this.sink.write('retry: 3000\n\n');
-    for (const event of [...replayed, ...waiting.filter((e) => !seen.has(e.id))]) this.deliver(event);
+    for (const event of [...replayed, ...waiting]) this.deliver(event);
     this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), this.limits.heartbeatMs);
     this.heartbeat.unref();
     this.armExpiry();
@@ -70,7 +75,23 @@ export class EventStreamClient {
   deliver(event: DomainEvent, wire?: string): void {
     if (this.closed || !visibleTo(event, this.audience)) return;
     if (this.pending) return void this.pending.push(event);
+    if (!this.isNew(event)) return;
     this.write(wire ?? formatEvent(event));
+  }
+
+  /**
+   * False for an event at or before the last one written (a replayed event the bus delivers again, with Redis when
+   * this replica's tail of the fan-out stream lags the guild log). Cursors of one guild's log grow; an event
+   * without one was published during a Redis outage and never logged, so it cannot have been replayed.
+   */
+  private isNew(event: DomainEvent): boolean {
+    if (event.cursor === undefined) return true;
+    if (this.after !== undefined) {
+      const order = compareCursors(event.cursor, this.after);
+      if (order !== null && order <= 0) return false;
+    }
+    this.after = event.cursor;
+    return true;
   }
 
   /** Ends the stream, telling the client why. */
