@@ -76,6 +76,7 @@ describe('NotificationService', () => {
           user_join: true,
           recording_ready: true,
           meeting_share: true,
+          attendance: true,
         },
       }),
     );
