@@ -142,6 +142,7 @@ const providers: Provider[] = [
     RecordingReconciler,
     SuspensionNotices,
     AttendanceRepository,
+    MeetingDirectory,
   ],
 })
 export class NotificationModule {}

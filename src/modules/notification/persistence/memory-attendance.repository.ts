@@ -2,7 +2,8 @@ import { ATTENDANCE_CAP_PER_MEETING, type Attendee } from '../domain/attendance'
 import { AttendanceRepository, type LinkTaken } from './attendance.repository';
 
 const byFirstLink = (a: Attendee, b: Attendee) =>
-  a.firstAt.getTime() - b.firstAt.getTime() || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
+  a.firstAt.getTime() - b.firstAt.getTime() ||
+  (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
 
 /** Process-memory attendance (development and tests), bounded: at most `meetings` meetings, oldest forgotten first. */
 export class InMemoryAttendanceRepository extends AttendanceRepository {
@@ -50,7 +51,9 @@ export class InMemoryAttendanceRepository extends AttendanceRepository {
   }
 
   async list(meetingId: string): Promise<Attendee[]> {
-    return [...(this.meetings.get(meetingId)?.values() ?? [])].map((a) => structuredClone(a)).sort(byFirstLink);
+    return [...(this.meetings.get(meetingId)?.values() ?? [])]
+      .map((a) => structuredClone(a))
+      .sort(byFirstLink);
   }
 
   async count(meetingId: string): Promise<number> {

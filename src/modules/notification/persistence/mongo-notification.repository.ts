@@ -22,7 +22,10 @@ const schema = new Schema<NotificationDocument>(
     content: { type: String, required: true },
     allowMentions: { type: Boolean, required: true },
     attachment: {
-      type: new Schema({ filename: { type: String, required: true }, content: { type: String, required: true } }, { _id: false }),
+      type: new Schema(
+        { filename: { type: String, required: true }, content: { type: String, required: true } },
+        { _id: false },
+      ),
       default: undefined,
     },
     source: { type: String, required: true, enum: ['domain', 'kaltura'] },
