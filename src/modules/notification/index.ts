@@ -75,7 +75,7 @@ export {
   csvField,
 } from './domain/attendance';
 export type { Attendee, AttendanceSummary, NotificationAttachment } from './domain/attendance';
-export { MeetingDirectory } from './persistence/meeting-directory.repository';
+export { MeetingDirectory, RECORDINGS_PER_MEETING_MAX } from './persistence/meeting-directory.repository';
 export { InMemoryMeetingDirectory } from './persistence/memory-meeting-directory.repository';
 export { MongoMeetingDirectory } from './persistence/mongo-meeting-directory.repository';
 export { DeliveryQueue, DropJobError, RetryJobError, jobIdOf } from './queue/delivery-queue.port';
