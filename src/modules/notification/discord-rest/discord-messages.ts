@@ -41,7 +41,8 @@ export function messageBody(message: OutgoingMessage): Record<string, unknown> {
     allowed_mentions: message.allowMentions ? { parse: ['users', 'roles', 'everyone'] } : { parse: [] },
     nonce: message.nonce,
     enforce_nonce: true,
-    ...(message.attachment ? { attachments: [{ id: 0, filename: message.attachment.filename }] } : {}),
+    // The id ties the entry to the `files[0]` part (a snowflake-typed string in discord-api-spec).
+    ...(message.attachment ? { attachments: [{ id: '0', filename: message.attachment.filename }] } : {}),
   };
 }
 
