@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { MeetingDirectory, MeetingRef } from '../../src/modules/notification';
+import {
+  RECORDINGS_PER_MEETING_MAX,
+  type MeetingDirectory,
+  type MeetingRef,
+} from '../../src/modules/notification';
 
 /** What every meeting-directory store must do: trace a meeting by its id, its room or its scheduled event. */
 export function meetingDirectoryContract(
@@ -72,6 +76,22 @@ export function meetingDirectoryContract(
       expect(await ids(at(0), 2)).toEqual([early.meetingId, late.meetingId]);
       expect(await ids(at(21), 10)).toEqual([]);
       expect((await directory.endedSince(at(20), 1))[0]).toEqual({ ...later, endedAt: at(20) });
+    });
+
+    it('counts distinct recordings of a known meeting, kept across an upsert and bounded', async () => {
+      const r = ref();
+      await directory.upsert(r);
+      await directory.addRecording(r.meetingId, '1_aaaa');
+      await directory.addRecording(r.meetingId, '1_aaaa');
+      await directory.addRecording(r.meetingId, '1_bbbb');
+      await directory.upsert({ ...r, title: 'Renamed' });
+      expect(await directory.recordingCount(r.meetingId)).toBe(2);
+      expect(await directory.byMeetingId(r.meetingId)).toEqual({ ...r, title: 'Renamed' });
+      for (let i = 0; i < RECORDINGS_PER_MEETING_MAX + 5; i++)
+        await directory.addRecording(r.meetingId, `1_${i}`);
+      expect(await directory.recordingCount(r.meetingId)).toBe(RECORDINGS_PER_MEETING_MAX);
+      await directory.addRecording('unknown-meeting', '1_cccc');
+      expect(await directory.recordingCount('unknown-meeting')).toBe(0);
     });
 
     it('prefers the newest meeting should a room id repeat', async () => {

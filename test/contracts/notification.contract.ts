@@ -59,6 +59,18 @@ export function notificationRepositoryContract(
       expect(await repository.get(id())).toBeNull();
     });
 
+    it('keeps a file attachment (the attendance CSV) with its record, and none where there is none', async () => {
+      const n = record({
+        type: 'attendance',
+        attachment: { filename: 'attendance.csv', content: '"member_id"\r\n"1","A, ""b""\n","viewer"\r\n' },
+      });
+      await repository.createIfAbsent(n);
+      expect(await repository.get(n.id)).toEqual(n);
+      const plain = record();
+      await repository.createIfAbsent(plain);
+      expect(await repository.get(plain.id)).not.toHaveProperty('attachment');
+    });
+
     it('stores concurrent creates of one id once', async () => {
       const n = record();
       const results = await Promise.all(Array.from({ length: 10 }, () => repository.createIfAbsent(n)));

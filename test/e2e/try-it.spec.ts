@@ -109,13 +109,19 @@ describe('README "Try it" (trial mode on embedded defaults)', () => {
     );
   });
 
-  it('ends the meeting', async () => {
+  it('ends the meeting: the end and the attendance (both members took a link) are posted', async () => {
     expect(await terminal.paste(pasted(6))).toBe('ended\n');
     const shown = await eventually(async () => {
       const out = await terminal.paste(pasted(4));
-      return out.includes('ended after') ? out : null;
+      return out.includes('ended after') && out.includes('members joined') ? out : null;
     });
-    expect(shown.split('\n')[0]).toMatch(/^#100000000000000002: ✅ \*\*Try it\*\* ended after /);
+    // Newest first; the two are delivered independently, in either order.
+    const [a, b] = shown.split('\n');
+    const [ended, attendance] = a.includes('ended after') ? [a, b] : [b, a];
+    expect(ended).toMatch(/^#100000000000000002: ✅ \*\*Try it\*\* ended after /);
+    expect(attendance).toBe(
+      '#100000000000000002: 👥 2 members joined **Try it**: Ada (demo admin), Bo (demo member)',
+    );
   });
 });
 

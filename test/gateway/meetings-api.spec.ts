@@ -86,7 +86,11 @@ describe('/api/v1/guilds/:guildId/meetings through the real pipeline (sandbox Ka
 
     const got = await http().get(`${base()}/${meeting.id}`).set(bearer(tokens.admin));
     expect(got.status).toBe(200);
-    expect(got.body).toEqual({ apiVersion: '1', meeting });
+    // The detail adds counts: nobody has taken a link yet (a REST start hands the host none), no recording.
+    expect(got.body).toEqual({
+      apiVersion: '1',
+      meeting: { ...meeting, attendance: { members: 0 }, recordings: 0 },
+    });
 
     // The host is moderator of their own meeting, whatever their Discord roles.
     const hostJoin = await http().post(`${base()}/${meeting.id}/join`).set(bearer(tokens.viewer));

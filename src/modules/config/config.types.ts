@@ -5,6 +5,7 @@ export const NOTIFICATION_TYPES = [
   'user_join',
   'recording_ready',
   'meeting_share',
+  'attendance',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -31,6 +32,15 @@ export const TEMPLATE_PLACEHOLDERS: Record<NotificationType, readonly string[]> 
     'host.name',
   ],
   meeting_share: ['meeting.id', 'meeting.title', 'meeting.type', 'user.name', 'host.name'],
+  attendance: [
+    'meeting.id',
+    'meeting.title',
+    'meeting.type',
+    'host.name',
+    'attendance.count',
+    'attendance.members',
+    'attendance.names',
+  ],
 };
 
 /** Every slash command of the bot: the only names `commands.permissions` accepts. */

@@ -3,6 +3,7 @@
  *
  * - `NotificationModule`: webhook intake, meeting events → notifications, durable delivery, status API;
  * - `NotificationService.notify()` to raise a notification from another module;
+ * - attendance (who took a personal link, per meeting): `AttendanceRepository` and the summary builder;
  * - the repository and queue ports with their adapters (for contract tests and tools);
  * - pure helpers: webhook signatures, body parsing, event mapping, template rendering and escaping;
  * - options (`NOTIFICATION_OPTIONS`) and metric names;
@@ -59,7 +60,22 @@ export { MongoNotificationRepository } from './persistence/mongo-notification.re
 export { WebhookEventRepository } from './persistence/webhook-event.repository';
 export { InMemoryWebhookEventRepository } from './persistence/memory-webhook-event.repository';
 export { MongoWebhookEventRepository } from './persistence/mongo-webhook-event.repository';
-export { MeetingDirectory } from './persistence/meeting-directory.repository';
+export { AttendanceRepository } from './persistence/attendance.repository';
+export type { LinkTaken } from './persistence/attendance.repository';
+export { InMemoryAttendanceRepository } from './persistence/memory-attendance.repository';
+export { MongoAttendanceRepository } from './persistence/mongo-attendance.repository';
+export { AttendanceRecorder } from './attendance-recorder.service';
+export {
+  ATTENDANCE_CAP_PER_MEETING,
+  ATTENDANCE_CSV_NAME,
+  INLINE_NAMES_CHARS,
+  INLINE_NAMES_MAX,
+  attendanceCsv,
+  attendanceSummary,
+  csvField,
+} from './domain/attendance';
+export type { Attendee, AttendanceSummary, NotificationAttachment } from './domain/attendance';
+export { MeetingDirectory, RECORDINGS_PER_MEETING_MAX } from './persistence/meeting-directory.repository';
 export { InMemoryMeetingDirectory } from './persistence/memory-meeting-directory.repository';
 export { MongoMeetingDirectory } from './persistence/mongo-meeting-directory.repository';
 export { DeliveryQueue, DropJobError, RetryJobError, jobIdOf } from './queue/delivery-queue.port';

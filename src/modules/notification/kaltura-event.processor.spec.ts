@@ -94,7 +94,7 @@ async function setup(
     events,
     directory,
     meetings,
-    new RecordingAnnouncer(service, settings),
+    new RecordingAnnouncer(service, settings, directory),
     testMetrics(),
     fastOptions({ eventAttempts: 2 }),
   );

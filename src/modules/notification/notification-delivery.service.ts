@@ -98,6 +98,7 @@ export class NotificationDeliveryService {
           content: claimed.content,
           allowMentions: claimed.allowMentions,
           nonce: claimed.id,
+          ...(claimed.attachment ? { attachment: claimed.attachment } : {}),
         })
       ).id;
     } catch (err) {

@@ -7,6 +7,10 @@ import { Settings } from '../../platform/settings';
 import { GuildConfigModule } from '../config';
 import { KalturaModule } from '../kaltura';
 import { MeetingsModule } from '../meetings';
+import { AttendanceRecorder } from './attendance-recorder.service';
+import { AttendanceRepository } from './persistence/attendance.repository';
+import { InMemoryAttendanceRepository } from './persistence/memory-attendance.repository';
+import { MongoAttendanceRepository } from './persistence/mongo-attendance.repository';
 import { ChannelSuspensions } from './discord-rest/channel-suspensions.service';
 import { ChannelResolver } from './discord-rest/channel-resolver.service';
 import { SuspensionNotices } from './discord-rest/suspension-notices.service';
@@ -81,6 +85,10 @@ const providers: Provider[] = [
     memory: () => new InMemoryMeetingDirectory(),
     mongo: (connection) => new MongoMeetingDirectory(connection),
   }),
+  repositoryProvider(AttendanceRepository, {
+    memory: () => new InMemoryAttendanceRepository(),
+    mongo: (connection) => new MongoAttendanceRepository(connection),
+  }),
   {
     provide: DeliveryQueue,
     inject: [RedisConnections, NOTIFICATION_OPTIONS],
@@ -112,6 +120,7 @@ const providers: Provider[] = [
   RecordingReconciler,
   WebhookIntakeService,
   MeetingEventsListener,
+  AttendanceRecorder,
   NotificationRuntime,
 ];
 
@@ -132,6 +141,8 @@ const providers: Provider[] = [
     DiscordMessages,
     RecordingReconciler,
     SuspensionNotices,
+    AttendanceRepository,
+    MeetingDirectory,
   ],
 })
 export class NotificationModule {}

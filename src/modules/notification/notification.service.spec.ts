@@ -56,6 +56,40 @@ describe('NotificationService', () => {
     expect((await repository.listByGuild('111111111111111111', { limit: 10 })).items).toHaveLength(1);
   });
 
+  it('never lets a list of names ping, even where the guild allows mentions; keeps the attachment', async () => {
+    const { service } = setup(configWith({ allowMentions: true }));
+    expect((await service.notify(input()))?.allowMentions).toBe(true);
+    const attachment = { filename: 'attendance.csv', content: '"member_id"\r\n' };
+    const n = await service.notify(
+      input({
+        type: 'attendance',
+        dedupeKey: 'attendance:Abc123XYZ9',
+        values: { 'attendance.members': '2 members', 'attendance.names': '@everyone, Bob' },
+        neverMention: true,
+        attachment,
+      }),
+    );
+    expect(n).toMatchObject({ allowMentions: false, attachment });
+    expect(n?.content).toContain('@\u200beveryone, Bob');
+  });
+
+  it('skips attendance when the guild switches the type off', async () => {
+    const { service, queue } = setup(
+      configWith({
+        types: {
+          meeting_start: true,
+          meeting_end: true,
+          user_join: true,
+          recording_ready: true,
+          meeting_share: true,
+          attendance: false,
+        },
+      }),
+    );
+    expect(await service.notify(input({ type: 'attendance', dedupeKey: 'attendance:x' }))).toBeNull();
+    expect(queue.jobs).toHaveLength(0);
+  });
+
   it('routes to the configured channel for the type, else the configured default', async () => {
     const config = configWith({ channels: { default: '#general', meeting_end: '333333333333333333' } });
     const { service } = setup(config);
@@ -76,6 +110,7 @@ describe('NotificationService', () => {
           user_join: true,
           recording_ready: true,
           meeting_share: true,
+          attendance: true,
         },
       }),
     );

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GuildConfigService, NotificationType } from '../config';
 import { notificationId } from './domain/ids';
+import type { NotificationAttachment } from './domain/attendance';
 import type { NotificationRecord, NotificationSource } from './domain/notification.types';
 import { renderTemplate } from './domain/template-renderer';
 import { DiscordMessages } from './discord-rest/discord-messages';
@@ -20,6 +21,10 @@ export interface NotifyInput {
   values: Record<string, string | null | undefined>;
   source: NotificationSource;
   sourceEventId?: string;
+  /** A file to post with the message (Discord multipart upload). */
+  attachment?: NotificationAttachment;
+  /** Never ping, whatever the guild allows (lists of member names). */
+  neverMention?: boolean;
   /** When the cause happened (for the delivery-latency metric); now by default. */
   at?: Date;
 }
@@ -72,7 +77,8 @@ export class NotificationService {
         input.values,
         `Notification: ${input.type}`,
       ),
-      allowMentions: settings.allowMentions === true,
+      allowMentions: settings.allowMentions === true && input.neverMention !== true,
+      ...(input.attachment ? { attachment: input.attachment } : {}),
       source: input.source,
       sourceEventId: input.sourceEventId ?? null,
       attempts: 0,

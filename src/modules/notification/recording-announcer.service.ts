@@ -5,6 +5,7 @@ import { formatDuration } from '../meetings';
 import type { MeetingRef, NotificationRecord } from './domain/notification.types';
 import { meetingValues } from './meeting-events.listener';
 import { NotificationService } from './notification.service';
+import { MeetingDirectory } from './persistence/meeting-directory.repository';
 
 /** A ready recording as either path (entry-ready webhook, reconciler) knows it. */
 export interface ReadyRecording {
@@ -23,6 +24,7 @@ export class RecordingAnnouncer {
   constructor(
     private readonly notifications: NotificationService,
     private readonly settings: Settings,
+    private readonly directory: MeetingDirectory,
     @Optional() private readonly bus?: EventBus,
   ) {}
 
@@ -36,6 +38,8 @@ export class RecordingAnnouncer {
     recording: ReadyRecording,
     cause: { sourceEventId?: string; at?: Date } = {},
   ): Promise<NotificationRecord | null> {
+    // Counted whether or not the guild posts it (the meeting detail's `recordings`); idempotent per entry.
+    await this.directory.addRecording(ref.meetingId, recording.entryId);
     const notification = await this.notifications.notify({
       type: 'recording_ready',
       dedupeKey: `recording_ready:${recording.entryId}`,

@@ -15,15 +15,18 @@ import type { Response } from 'express';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblem, CurrentPrincipal, GuildMember, Principal } from '../auth';
 import { MEETING_ID_PATTERN, MeetingActor, MeetingNotFoundError, MeetingsService } from '../meetings';
+import { ATTENDANCE_CAP_PER_MEETING, AttendanceRepository, MeetingDirectory } from '../notification';
 import {
   API_V1,
   CreateMeetingDto,
+  AttendanceResponseDto,
   JoinResponseDto,
+  MeetingDetailResponseDto,
   MeetingListDto,
   MeetingResponseDto,
   SNOWFLAKE_EXAMPLE,
 } from './dto';
-import { toMeetingDto } from './rest-api.mappers';
+import { toAttendeeDto, toMeetingDto } from './rest-api.mappers';
 
 /** A malformed meeting id names no meeting: 404 without touching storage. */
 @Injectable()
@@ -55,7 +58,11 @@ function actor(principal: Principal, guildId: string): MeetingActor {
 @ApiParam({ name: 'guildId', example: SNOWFLAKE_EXAMPLE })
 @Controller({ path: 'guilds/:guildId/meetings', version: API_V1 })
 export class MeetingsController {
-  constructor(private readonly meetings: MeetingsService) {}
+  constructor(
+    private readonly meetings: MeetingsService,
+    private readonly attendance: AttendanceRepository,
+    private readonly directory: MeetingDirectory,
+  ) {}
 
   @Get()
   @GuildMember()
@@ -107,13 +114,46 @@ export class MeetingsController {
   @GuildMember()
   @ApiOperation({ summary: 'Get a meeting of the guild' })
   @ApiParam({ name: 'id', example: 'a1B2c3D4e5' })
-  @ApiOkResponse({ type: MeetingResponseDto })
+  @ApiOkResponse({ type: MeetingDetailResponseDto })
   @ApiProblem(404, 'No such meeting in this guild.')
   async get(
     @Param('guildId') guildId: string,
     @Param('id', MeetingIdPipe) id: string,
-  ): Promise<MeetingResponseDto> {
-    return { apiVersion: API_V1, meeting: toMeetingDto(await this.meetings.get(guildId, id)) };
+  ): Promise<MeetingDetailResponseDto> {
+    const meeting = await this.meetings.get(guildId, id);
+    const [members, recordings] = await Promise.all([
+      this.attendance.count(meeting.id),
+      this.directory.recordingCount(meeting.id),
+    ]);
+    return {
+      apiVersion: API_V1,
+      meeting: { ...toMeetingDto(meeting), attendance: { members }, recordings },
+    };
+  }
+
+  @Get(':id/attendance')
+  @GuildMember('moderator')
+  @ApiOperation({
+    summary: 'Who took a personal link for a meeting (moderators)',
+    description: `First link first; at most ${ATTENDANCE_CAP_PER_MEETING} members per meeting.`,
+  })
+  @ApiParam({ name: 'id', example: 'a1B2c3D4e5' })
+  @ApiOkResponse({ type: AttendanceResponseDto })
+  @ApiProblem(404, 'No such meeting in this guild.')
+  async attendanceOf(
+    @Param('guildId') guildId: string,
+    @Param('id', MeetingIdPipe) id: string,
+  ): Promise<AttendanceResponseDto> {
+    // The meeting is looked up in this guild first: another guild's meeting is 404 like any unknown one.
+    const meeting = await this.meetings.get(guildId, id);
+    const items = await this.attendance.list(meeting.id);
+    return {
+      apiVersion: API_V1,
+      meetingId: meeting.id,
+      members: items.length,
+      capped: items.length >= ATTENDANCE_CAP_PER_MEETING,
+      items: items.map(toAttendeeDto),
+    };
   }
 
   @Delete(':id')

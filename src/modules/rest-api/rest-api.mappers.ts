@@ -1,7 +1,8 @@
 import type { ApiKey, GuildScopes, TokenGrant } from '../auth';
 import type { Meeting } from '../meetings';
+import type { Attendee } from '../notification';
 import { API_V1 } from './dto/api-version';
-import type { ApiKeyDto, MeetingDto, TokenResponseDto } from './dto';
+import type { ApiKeyDto, AttendeeDto, MeetingDto, TokenResponseDto } from './dto';
 
 /** Domain objects → response bodies. Only listed fields leave the service (no Kaltura ids, no hashes). */
 export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -20,6 +21,17 @@ export function toMeetingDto(m: Meeting): MeetingDto {
     createdAt: m.createdAt.toISOString(),
     endedAt: iso(m.endedAt),
     endedBy: m.endedBy,
+  };
+}
+
+export function toAttendeeDto(a: Attendee): AttendeeDto {
+  return {
+    memberId: a.memberId,
+    displayName: a.displayName,
+    role: a.role,
+    firstLinkAt: a.firstAt.toISOString(),
+    lastLinkAt: a.lastAt.toISOString(),
+    links: a.count,
   };
 }
 

@@ -91,6 +91,7 @@ export function configWith(notifications: Partial<GuildConfig['notifications']> 
       user_join: true,
       recording_ready: true,
       meeting_share: true,
+      attendance: true,
     },
     templates: {
       meeting_start: '📅 **{{meeting.title}}** ({{meeting.type}}) was started by {{host.name}}.',
@@ -98,6 +99,7 @@ export function configWith(notifications: Partial<GuildConfig['notifications']> 
       user_join: '👋 {{user.name}} joined **{{meeting.title}}**.',
       recording_ready: '🎬 The recording of **{{meeting.title}}** is ready: {{recording.url}}',
       meeting_share: '🔗 {{user.name}} shared **{{meeting.title}}**.',
+      attendance: '👥 {{attendance.members}} joined **{{meeting.title}}**: {{attendance.names}}',
     },
     channels: { default: null },
     allowMentions: false,

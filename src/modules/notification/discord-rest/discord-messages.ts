@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { REST, Routes } from 'discord.js';
+import type { NotificationAttachment } from '../domain/attendance';
 
 /** A guild channel as the notification module needs it. */
 export interface DiscordChannelInfo {
@@ -13,6 +14,8 @@ export interface OutgoingMessage {
   content: string;
   allowMentions: boolean;
   nonce: string;
+  /** Uploaded as `files[0]`, described in the body's `attachments` (Discord "Uploading Files"). */
+  attachment?: NotificationAttachment;
 }
 
 /** The Discord REST calls the notification module makes (a port, so tests and tools can replace it). */
@@ -38,6 +41,8 @@ export function messageBody(message: OutgoingMessage): Record<string, unknown> {
     allowed_mentions: message.allowMentions ? { parse: ['users', 'roles', 'everyone'] } : { parse: [] },
     nonce: message.nonce,
     enforce_nonce: true,
+    // The id ties the entry to the `files[0]` part (a snowflake-typed string in discord-api-spec).
+    ...(message.attachment ? { attachments: [{ id: '0', filename: message.attachment.filename }] } : {}),
   };
 }
 
@@ -86,8 +91,19 @@ export class RestDiscordMessages extends DiscordMessages {
   }
 
   async postMessage(channelId: string, message: OutgoingMessage): Promise<{ id: string }> {
+    // With a file, @discordjs/rest sends multipart/form-data: the file as `files[0]`, the body as `payload_json`.
+    const files = message.attachment
+      ? [
+          {
+            name: message.attachment.filename,
+            data: Buffer.from(message.attachment.content, 'utf8'),
+            contentType: 'text/csv; charset=utf-8',
+          },
+        ]
+      : undefined;
     const posted = (await this.client().post(Routes.channelMessages(channelId), {
       body: messageBody(message),
+      ...(files ? { files } : {}),
     })) as { id?: unknown };
     if (typeof posted?.id !== 'string') throw new Error('Discord answered without a message id');
     return { id: posted.id };

@@ -1,4 +1,5 @@
 import type { NotificationType } from '../../config';
+import type { NotificationAttachment } from './attendance';
 import type { KalturaEventMapping, WebhookBodyFormat } from './kaltura-event.types';
 
 /**
@@ -31,6 +32,8 @@ export interface NotificationRecord {
   content: string;
   /** Whether the guild allowed this message to ping; false → `allowed_mentions: { parse: [] }`. */
   allowMentions: boolean;
+  /** A file posted with the message (the attendance CSV); absent or null for most notifications. */
+  attachment?: NotificationAttachment | null;
   source: NotificationSource;
   /** The webhook event it came from, when `source` is `kaltura`. */
   sourceEventId: string | null;

@@ -2,6 +2,11 @@ import { DISCORD_CONTENT_LIMIT, cutText, escapeDiscordText, safeUrl } from './di
 
 /** Placeholders whose value is a link: checked and encoded as a URL rather than escaped as text. */
 const URL_PLACEHOLDERS = new Set(['recording.url']);
+/**
+ * Placeholders allowed more than the usual per-value cap: the attendance list is already bounded by its builder
+ * (`INLINE_NAMES_CHARS`); the message as a whole is still cut to Discord's limit.
+ */
+const VALUE_LIMITS: Readonly<Record<string, number>> = { 'attendance.names': DISCORD_CONTENT_LIMIT };
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_.]*)\s*\}\}/g;
 
 /**
@@ -18,7 +23,7 @@ export function renderTemplate(
     if (!Object.prototype.hasOwnProperty.call(values, key)) return whole;
     const raw = values[key];
     if (raw === null || raw === undefined || raw === '') return '';
-    return URL_PLACEHOLDERS.has(key) ? (safeUrl(raw) ?? '') : escapeDiscordText(raw);
+    return URL_PLACEHOLDERS.has(key) ? (safeUrl(raw) ?? '') : escapeDiscordText(raw, VALUE_LIMITS[key]);
   });
   const content = cutText(filled.trim(), DISCORD_CONTENT_LIMIT);
   return content === '' ? fallback : content;

@@ -1,11 +1,12 @@
 import type { MeetingRef } from '../domain/notification.types';
-import { MeetingDirectory } from './meeting-directory.repository';
+import { MeetingDirectory, RECORDINGS_PER_MEETING_MAX } from './meeting-directory.repository';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** Process-memory meeting directory (development and tests), bounded: the oldest entries are forgotten first. */
 export class InMemoryMeetingDirectory extends MeetingDirectory {
   private readonly refs = new Map<string, MeetingRef>();
+  private readonly recordings = new Map<string, Set<string>>();
 
   constructor(private readonly capacity = 50_000) {
     super();
@@ -15,7 +16,10 @@ export class InMemoryMeetingDirectory extends MeetingDirectory {
     this.refs.delete(ref.meetingId);
     if (this.refs.size >= this.capacity) {
       const oldest = this.refs.keys().next();
-      if (!oldest.done) this.refs.delete(oldest.value);
+      if (!oldest.done) {
+        this.refs.delete(oldest.value);
+        this.recordings.delete(oldest.value);
+      }
     }
     this.refs.set(ref.meetingId, clone(ref));
   }
@@ -44,6 +48,17 @@ export class InMemoryMeetingDirectory extends MeetingDirectory {
       .sort((a, b) => a.endedAt!.getTime() - b.endedAt!.getTime())
       .slice(0, limit)
       .map(clone);
+  }
+
+  async addRecording(meetingId: string, entryId: string) {
+    if (!this.refs.has(meetingId)) return;
+    const entries = this.recordings.get(meetingId) ?? new Set<string>();
+    if (entries.size < RECORDINGS_PER_MEETING_MAX) entries.add(entryId);
+    this.recordings.set(meetingId, entries);
+  }
+
+  async recordingCount(meetingId: string) {
+    return this.recordings.get(meetingId)?.size ?? 0;
   }
 
   private find(match: (ref: MeetingRef) => boolean): MeetingRef | null {

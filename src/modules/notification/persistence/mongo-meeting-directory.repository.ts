@@ -1,12 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { MeetingRef } from '../domain/notification.types';
-import { MeetingDirectory } from './meeting-directory.repository';
+import { MeetingDirectory, RECORDINGS_PER_MEETING_MAX } from './meeting-directory.repository';
 import { days, modelOn } from './mongo-util';
 
 /** Recordings and cancellations arrive within hours; entries are kept this long. */
 export const MEETING_DIRECTORY_RETENTION_DAYS = 90;
 
-type MeetingRefDocument = Omit<MeetingRef, 'meetingId'> & { _id: string };
+type MeetingRefDocument = Omit<MeetingRef, 'meetingId'> & { _id: string; recordingEntryIds?: string[] };
 
 const schema = new Schema<MeetingRefDocument>(
   {
@@ -22,6 +22,8 @@ const schema = new Schema<MeetingRefDocument>(
     eventId: { type: Number, default: null },
     createdAt: { type: Date, required: true },
     endedAt: { type: Date, default: null },
+    // Kaltura entry ids of the meeting's announced recordings (for its recording count), bounded.
+    recordingEntryIds: { type: [String], default: undefined },
   },
   { collection: 'notification_meetings', versionKey: false, strict: 'throw' },
 );
@@ -32,7 +34,7 @@ schema.index({ endedAt: 1 });
 schema.index({ createdAt: 1 }, { expireAfterSeconds: days(MEETING_DIRECTORY_RETENTION_DAYS) });
 
 function toDomain(doc: MeetingRefDocument): MeetingRef {
-  const { _id, ...rest } = doc;
+  const { _id, recordingEntryIds: _recordings, ...rest } = doc;
   return {
     ...rest,
     meetingId: _id,
@@ -56,7 +58,8 @@ export class MongoMeetingDirectory extends MeetingDirectory {
 
   async upsert(ref: MeetingRef) {
     const { meetingId, ...rest } = ref;
-    await this.model.replaceOne({ _id: meetingId }, rest, { upsert: true }).exec();
+    // Every field of the ref is set (null included), so this replaces the entry but keeps its recordings.
+    await this.model.updateOne({ _id: meetingId }, { $set: rest }, { upsert: true }).exec();
   }
 
   async markEnded(meetingId: string, endedAt: Date) {
@@ -87,6 +90,26 @@ export class MongoMeetingDirectory extends MeetingDirectory {
       .lean<MeetingRefDocument[]>()
       .exec();
     return docs.map(toDomain);
+  }
+
+  async addRecording(meetingId: string, entryId: string) {
+    await this.model
+      .updateOne(
+        {
+          _id: String(meetingId),
+          [`recordingEntryIds.${RECORDINGS_PER_MEETING_MAX - 1}`]: { $exists: false },
+        },
+        { $addToSet: { recordingEntryIds: String(entryId) } },
+      )
+      .exec();
+  }
+
+  async recordingCount(meetingId: string) {
+    const doc = await this.model
+      .findOne({ _id: String(meetingId) }, { recordingEntryIds: 1 })
+      .lean<Pick<MeetingRefDocument, 'recordingEntryIds'>>()
+      .exec();
+    return doc?.recordingEntryIds?.length ?? 0;
   }
 
   private async findNewest(filter: Record<string, number>): Promise<MeetingRef | null> {

@@ -21,6 +21,13 @@ const schema = new Schema<NotificationDocument>(
     channelId: { type: String, default: null },
     content: { type: String, required: true },
     allowMentions: { type: Boolean, required: true },
+    attachment: {
+      type: new Schema(
+        { filename: { type: String, required: true }, content: { type: String, required: true } },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     source: { type: String, required: true, enum: ['domain', 'kaltura'] },
     sourceEventId: { type: String, default: null },
     attempts: { type: Number, required: true },
@@ -44,7 +51,7 @@ schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 const expiry = (at: Date) => new Date(at.getTime() + days(NOTIFICATION_RETENTION_DAYS) * 1000);
 
 function toDomain(doc: NotificationDocument): NotificationRecord {
-  const { _id, expiresAt: _expires, ...rest } = doc;
+  const { _id, expiresAt: _expires, attachment, ...rest } = doc;
   const date = (d: Date | null | undefined) => (d ? new Date(d) : null);
   return {
     ...rest,
@@ -53,6 +60,8 @@ function toDomain(doc: NotificationDocument): NotificationRecord {
     channelRef: rest.channelRef ?? null,
     channelId: rest.channelId ?? null,
     sourceEventId: rest.sourceEventId ?? null,
+    // Only when there is one: most notifications have none, and their records stay as they were.
+    ...(attachment ? { attachment: { filename: attachment.filename, content: attachment.content } } : {}),
     lastError: rest.lastError ?? null,
     messageId: rest.messageId ?? null,
     leaseUntil: date(rest.leaseUntil),

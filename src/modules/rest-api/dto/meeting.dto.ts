@@ -98,3 +98,67 @@ export class JoinResponseDto extends V1Response {
   @ApiProperty({ description: 'When the link stops working.', example: '2025-01-01T12:15:00.000Z' })
   expiresAt!: string;
 }
+
+export class MeetingAttendanceCountDto {
+  @ApiProperty({ description: 'Members who took a personal link.', example: 12 })
+  members!: number;
+}
+
+/** `GET /guilds/:guildId/meetings/:id`: the meeting with what happened around it. */
+export class MeetingDetailDto extends MeetingDto {
+  @ApiProperty({ type: MeetingAttendanceCountDto })
+  attendance!: MeetingAttendanceCountDto;
+
+  @ApiProperty({
+    description:
+      'Distinct Kaltura recordings announced for the meeting (counted even where the guild posts none).',
+    example: 1,
+  })
+  recordings!: number;
+}
+
+export class MeetingDetailResponseDto extends V1Response {
+  @ApiProperty({ type: MeetingDetailDto })
+  meeting!: MeetingDetailDto;
+}
+
+export class AttendeeDto {
+  @ApiProperty({
+    description: 'Discord user id (or `service_<id>`-style subject of an API key).',
+    example: SNOWFLAKE_EXAMPLE,
+  })
+  memberId!: string;
+
+  @ApiProperty({ example: 'Alice' })
+  displayName!: string;
+
+  @ApiProperty({ enum: ['viewer', 'moderator', 'admin'], description: 'Kaltura role of the latest link.' })
+  role!: string;
+
+  @ApiProperty({ example: '2025-01-01T12:00:00.000Z' })
+  firstLinkAt!: string;
+
+  @ApiProperty({ example: '2025-01-01T12:30:00.000Z' })
+  lastLinkAt!: string;
+
+  @ApiProperty({ description: 'Personal links taken.', example: 2 })
+  links!: number;
+}
+
+/** `GET /guilds/:guildId/meetings/:id/attendance`. */
+export class AttendanceResponseDto extends V1Response {
+  @ApiProperty({ example: 'a1B2c3D4e5' })
+  meetingId!: string;
+
+  @ApiProperty({ example: 2 })
+  members!: number;
+
+  @ApiProperty({
+    description: 'True when the list reached the per-meeting cap (1,000): later members were not recorded.',
+    example: false,
+  })
+  capped!: boolean;
+
+  @ApiProperty({ type: [AttendeeDto], description: 'First link first.' })
+  items!: AttendeeDto[];
+}
