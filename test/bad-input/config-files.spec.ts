@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { bootTestApp, type TestApp } from '../support/app';
 import { AccessTokenService } from '../../src/modules/auth';
+import { ConfigStore } from '../../src/modules/config/config-store.port';
 import { eventually, guildId, makeConfigDir } from '../config/support';
 import { randomBytes } from './support';
 
@@ -114,9 +115,17 @@ describe('config files broken on disk: last good config served, problem reported
       .send({ notifications: { allowMentions: true } })
       .expect(200);
     const file = join(dir.overrides, `${g}.json`);
+    // The store tells its listeners (the config service first) once the watcher has seen the change.
+    const seen: string[] = [];
+    const unwatch = t.app.get(ConfigStore).watch((id) => seen.push(id));
     rmSync(file);
     mkdirSync(file);
-    await new Promise((r) => setTimeout(r, 1_200)); // the watcher's reload period
+    await eventually(
+      () => expect(seen.some((id) => id === g || id === '*')).toBe(true),
+      3_000,
+      'the watcher to report the change',
+    );
+    unwatch();
     const res = await api().get(`/api/v1/guilds/${g}/config`);
     expect(res.status).toBe(200);
     // The last good override or the defaults: either is a whole, valid config.

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CONFIG_EVENTS, ConfigChangedEvent } from '../../src/modules/config';
+import { ConfigCache } from '../../src/modules/config/config-cache';
 import { ConfigInvalidationBus } from '../../src/modules/config/config-invalidation.bus';
 import { ConfigStore } from '../../src/modules/config/config-store.port';
 import { bootTestApp, TestApp } from '../support/app';
@@ -43,7 +44,20 @@ describeWithRedis('cross-replica invalidation (two app instances, one Redis)', (
     const g = guildId();
     expect((await get(b, g)).config.commands.enabled).toBe(true); // cached on b
     writeFileSync(join(dir.overrides, `${g}.json`), JSON.stringify({ commands: { enabled: false } }));
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Nothing expires the copy within the next test's one-second window (the TTL is a minute)…
+    expect(b.app.get(ConfigCache).ttlMs).toBeGreaterThan(1_000);
+    // …and a later change, of another guild, travels the bus to b: b handled messages after the write, and
+    // still serves its copy of the guild no message was about.
+    const later = guildId();
+    await adminApi(a.app)
+      .patch(`/api/v1/guilds/${later}/config`)
+      .send({ commands: { enabled: false } })
+      .expect(200);
+    await eventually(
+      () => expect(remote.map((e) => e.guildId)).toContain(later),
+      5_000,
+      'the later change on b',
+    );
     expect((await get(b, g)).config.commands.enabled).toBe(true);
   });
 

@@ -21,6 +21,19 @@ async function until(check: () => boolean, ms = 10_000, what = 'condition'): Pro
 }
 
 /**
+ * Waits until `queue` holds no job (waiting, delayed or running): the positive marker "nothing more will run"
+ * checks wait for. A job that wrongly runs again (a retry after success or after `DropJobError`, a duplicate
+ * not collapsed) is still counted, so the check after it sees the extra run.
+ */
+async function drained(queue: DeliveryQueue, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while ((await queue.depth()) !== 0) {
+    if (Date.now() > end) throw new Error('Timed out waiting for the queue to drain');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
  * What every delivery queue must do (in-process and BullMQ alike): run each job at least once and, for one
  * job id, never twice at the same time nor again after success; retry failures with backoff, honour a
  * requested delay, stop on `DropJobError`. The handler, not the queue, guarantees exactly-once effects.
@@ -48,7 +61,7 @@ export function deliveryQueueContract(name: string, make: () => Promise<QueueUnd
       };
       await Promise.all([queue.enqueue(job, { delayMs: 100 }), queue.enqueue(job), queue.enqueue(job)]);
       await until(() => runs.length >= 1, 10_000, 'the job to run');
-      await new Promise((r) => setTimeout(r, 300));
+      await drained(queue);
       expect(runs).toEqual([job]);
     });
 
@@ -85,7 +98,7 @@ export function deliveryQueueContract(name: string, make: () => Promise<QueueUnd
       });
       await queue.enqueue({ kind: 'delivery', id: 'flaky' });
       await until(() => attempts.length === 3);
-      await new Promise((r) => setTimeout(r, 200));
+      await drained(queue);
       expect(attempts).toEqual([1, 2, 3]);
     });
 
@@ -98,7 +111,7 @@ export function deliveryQueueContract(name: string, make: () => Promise<QueueUnd
       });
       await queue.enqueue({ kind: 'delivery', id: 'dead' });
       await until(() => runs === 1);
-      await new Promise((r) => setTimeout(r, 300));
+      await drained(queue);
       expect(runs).toBe(1);
     });
 
@@ -130,7 +143,7 @@ export function deliveryQueueContract(name: string, make: () => Promise<QueueUnd
       });
       await queue.enqueue({ kind: 'delivery', id: 'again' });
       await until(() => runs === 1);
-      await new Promise((r) => setTimeout(r, 100));
+      await drained(queue); // finished, not still running: only a finished job may be replaced
       await queue.enqueue({ kind: 'delivery', id: 'again' }, { replaceFinished: true });
       await until(() => runs === 2);
     });
@@ -142,13 +155,13 @@ export function deliveryQueueContract(name: string, make: () => Promise<QueueUnd
       let runs = 0;
       queue.start(async () => {
         if (++active > 1) overlap = true;
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 50)); // the job takes a while: a second worker could overlap it
         active--;
         runs++;
       });
       for (let i = 0; i < 5; i++) await queue.enqueue({ kind: 'delivery', id: 'solo' });
       await until(() => runs >= 1);
-      await new Promise((r) => setTimeout(r, 200));
+      await drained(queue);
       expect(overlap).toBe(false);
       expect(runs).toBe(1);
     });

@@ -28,8 +28,16 @@ function exhaustGlobalBudget(client: Client, forMs: number): void {
   client.rest.globalReset = Date.now() + forMs;
 }
 
-const settle = <T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> =>
-  Promise.race([promise, new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
+/** Resolves when discord.js reports holding a `method` request behind the global limit (before it waits). */
+const heldGlobally = (client: Client, method: string): Promise<RateLimitData> =>
+  new Promise((resolve) => {
+    const onLimited = (data: RateLimitData) => {
+      if (!data.global || data.method.toUpperCase() !== method) return;
+      client.rest.off(RESTEvents.RateLimited, onLimited);
+      resolve(data);
+    };
+    client.rest.on(RESTEvents.RateLimited, onLimited);
+  });
 
 describe('interaction webhook lane (real discord.js against the fake Discord)', () => {
   let fake: FakeDiscord;
@@ -70,6 +78,7 @@ describe('interaction webhook lane (real discord.js against the fake Discord)', 
     exhaustGlobalBudget(client, 3_000);
 
     const channel = client.channels.cache.get(world.channelA) as TextChannel;
+    const held = heldGlobally(client, 'POST');
     const botCall = channel.send({ content: 'a bot message, bound by the global limit' });
     await interaction.editReply({ content: 'your link' });
     await interaction.followUp({ content: 'and a followup' });
@@ -77,16 +86,20 @@ describe('interaction webhook lane (real discord.js against the fake Discord)', 
     const responses = handle.responses();
     expect(responses.edits.map((e) => e.body)).toEqual([expect.objectContaining({ content: 'your link' })]);
     expect(responses.followups).toHaveLength(1);
-    // The bot message is still held by the global budget: the lane did not take it.
-    expect(await settle(botCall, 300)).toBe('pending');
+    // The bot message is held by the global budget (discord.js says so before it waits): the lane did not take it.
+    expect(await Promise.race([held.then(() => 'held'), botCall.then(() => 'sent')])).toBe('held');
+    expect(
+      fake.findCalls((c) => c.method === 'POST' && c.path === `/channels/${world.channelA}/messages`),
+    ).toEqual([]);
     expect((await botCall).content).toContain('a bot message');
   });
 
   it('without the lane, discord.js holds the edit behind the global budget (the premise of the lane)', async () => {
     const { interaction, handle } = await deferredInteraction();
     exhaustGlobalBudget(client, 2_000);
+    const held = heldGlobally(client, 'PATCH');
     const edit = interaction.editReply({ content: 'your link' });
-    expect(await settle(edit, 500)).toBe('pending');
+    expect(await Promise.race([held.then(() => 'held'), edit.then(() => 'sent')])).toBe('held');
     expect(handle.responses().edits).toHaveLength(0);
     await edit;
     expect(handle.responses().edits).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { Client, MessageFlags } from 'discord.js';
-import { MeetingsService, type Meeting } from '../../src/modules/meetings';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { MEETING_EVENTS, MeetingsService, type Meeting } from '../../src/modules/meetings';
 import { parseKs } from '../../src/modules/kaltura';
 import { eventually } from '../support/eventually';
 import {
@@ -261,6 +262,11 @@ describe('meetings through Discord (whole app, fake Discord + fake Kaltura)', ()
 
   it('ends twice harmlessly, and refuses joins afterwards', async () => {
     t.discord.clearCalls();
+    // The meeting message is edited only on `meeting.ended`, emitted synchronously inside the call that ended
+    // the meeting: count them instead of waiting to see that no edit comes.
+    const ended: unknown[] = [];
+    const onEnded = (e: unknown) => ended.push(e);
+    t.app.get(EventEmitter2).on(MEETING_EVENTS.ended, onEnded);
     const again = await settled(
       t.discord.sendSlashCommand({
         ...at,
@@ -279,7 +285,10 @@ describe('meetings through Discord (whole app, fake Discord + fake Kaltura)', ()
       }),
     );
     expect(originalContent(join)).toBe('This meeting has ended.');
-    await new Promise((r) => setTimeout(r, 200));
+    t.app.get(EventEmitter2).off(MEETING_EVENTS.ended, onEnded);
+    // Both commands have been answered (the second end's reply came after its `end()` returned): no event, so
+    // no edit can follow.
+    expect(ended).toEqual([]);
     expect(t.discord.findCalls((c) => c.route === 'PATCH /channels/:channel/messages/:message')).toEqual([]);
   });
 

@@ -40,6 +40,10 @@ const TIMINGS: Partial<NotificationOptions> = {
  */
 const RECOVERY_BOUND_MS = TIMINGS.lockDurationMs! + 2 * TIMINGS.stalledIntervalMs! + 2_000;
 
+/** How often a probe may call the notifications API: it allows 120 requests a minute per caller. */
+const API_POLL_MS = 120;
+/** How often the start-up loop asks `/health/ready` (a poll with a deadline, not a wait for time to pass). */
+const READY_POLL_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Children not yet exited (killed in afterAll should a test fail half-way). */
 const running = new Set<ChildProcess>();
@@ -87,7 +91,7 @@ async function startService(name: string, env: Record<string, string>): Promise<
     );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`${name} not ready within 30 s:\n${out.slice(-4_000)}`);
-    await sleep(100);
+    await sleep(READY_POLL_MS);
   }
   return {
     name,
@@ -207,12 +211,12 @@ describeWithRedis('faults: the process killed (SIGKILL) mid-delivery (BullMQ on 
     // Both accepted notifications exist (and are queued) before the kill: that is what must not be lost.
     const accepted = await eventually(
       async () => {
-        await sleep(100); // the API allows 120 requests a minute per caller
         const items = await notifications(first);
         return items.length === 2 && items.every((n) => n.status === 'pending') && items;
       },
       10_000,
       'both notifications stored and pending in the first process',
+      API_POLL_MS,
     );
     const ids = accepted.map((n) => n.id as string).sort();
 
@@ -244,14 +248,23 @@ describeWithRedis('faults: the process killed (SIGKILL) mid-delivery (BullMQ on 
     // …and the second process recorded both as sent.
     await eventually(
       async () => {
-        await sleep(100);
         const items = await notifications(second);
         return items.length === 2 && items.every((n) => n.status === 'sent');
       },
       5_000,
       'both notifications recorded as sent by the second process',
+      API_POLL_MS,
     );
-    await sleep(1_000); // a duplicate would show up by now
+    // No job left in the shared queue (waiting, delayed, active or stalled) that could post again.
+    await eventually(
+      async () => {
+        const res = await fetch(`${second.url}/health/ready`);
+        const body = (await res.json()) as { details?: Record<string, { depth?: number }> };
+        return body.details?.['notification-queue']?.depth === 0;
+      },
+      RECOVERY_BOUND_MS,
+      'the notification queue to drain',
+    );
 
     // Exactly one message per accepted notification, and the ones the second process recorded.
     const messages = fake.channelMessages(channel);

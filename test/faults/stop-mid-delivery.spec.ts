@@ -6,6 +6,7 @@ import {
   eventually,
   host,
   postWebhook,
+  queueDrained,
   recordingReady,
   tempConfigDir,
   testOptions,
@@ -78,7 +79,8 @@ describeWithRedis('faults: the process stopped mid-delivery (BullMQ on Redis)', 
     const second = await bootNotificationApp(env, options);
     apps.push(second);
     await eventually(() => messagesWith('Stopped in flight').length === 2, 20_000, 'both messages');
-    await new Promise((r) => setTimeout(r, 1_000)); // a duplicate would show up by now
+    // The first process's job (its lock expired, `stalled`) and every retry have run once the queue is empty.
+    await queueDrained(second, 20_000);
     expect(
       messagesWith('Stopped in flight')
         .map((m) => m.message.content)

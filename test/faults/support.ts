@@ -109,5 +109,3 @@ export async function bootFaultApp(
 }
 
 export { eventually } from '../support/eventually';
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

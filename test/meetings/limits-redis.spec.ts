@@ -91,6 +91,12 @@ describeWithRedis('meeting limits shared through Redis', () => {
       new Counter({ name: 'l', help: 'l', labelNames: ['command', 'scope'], registers: [] }),
       new Counter({ name: 'd', help: 'd', registers: [] }),
     ];
+    // The deduplicator's injected pause between polls tells when a replica found the key pending and waits.
+    let paused = false;
+    const pause = (ms: number) => {
+      paused = true;
+      return new Promise<void>((resolve) => setTimeout(resolve, ms));
+    };
     const replica = async () => {
       const client = await connect();
       const [limited, deduplicated] = counters();
@@ -98,7 +104,7 @@ describeWithRedis('meeting limits shared through Redis', () => {
         { get: async () => limitsOf() },
         repository,
         new CommandBudget(client),
-        new RedisStartDeduplicator(client),
+        new RedisStartDeduplicator(client, Date.now, pause),
         limited,
         deduplicated,
       );
@@ -125,7 +131,7 @@ describeWithRedis('meeting limits shared through Redis', () => {
     const first = a.startOnce(key, create, find);
     const second = b.startOnce({ ...key, title: ' STANDUP' }, create, find);
     // The second replica is waiting on the first one's key, not creating.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await eventually(() => paused || rooms > 1, 5_000, 'the second start to wait (or create)');
     expect(rooms).toBe(1);
     open();
     const [x, y] = await Promise.all([first, second]);

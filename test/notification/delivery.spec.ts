@@ -4,9 +4,11 @@ import { GuildConfigService } from '../../src/modules/config';
 import {
   NotificationTestApp,
   bootNotificationApp,
+  counterValue,
   eventually,
   host,
   postWebhook,
+  queueDrained,
   recordingReady,
   tempConfigDir,
   testOptions,
@@ -86,10 +88,13 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
   const messagesWith = (channel: string, needle: string) =>
     fake.channelMessages(channel).filter((m) => m.message.content.includes(needle));
 
-  /** Waits for the notification to be sent, then checks it stays at exactly one message. */
+  /**
+   * Waits for the notification to be sent, then for the queue to drain (no job left that could post it again),
+   * and checks it is exactly one message.
+   */
   async function sentOnce(channel: string, needle: string) {
     await eventually(() => messagesWith(channel, needle).length > 0, 15_000, `a message with ${needle}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await queueDrained(t);
     const found = messagesWith(channel, needle);
     expect(found).toHaveLength(1);
     return found[0];
@@ -224,7 +229,8 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
     // The admins are told once, in the system channel, without pinging anyone: not once per skipped notification.
     const notices = () => messagesWith(general, `<#${forbidden}>`);
     await eventually(() => notices().length > 0, 10_000, 'the suspension notice');
-    await new Promise((r) => setTimeout(r, 300));
+    // Only a refusal during delivery tells the admins: once the queue is empty no job can refuse (or tell) again.
+    await queueDrained(t);
     expect(notices()).toHaveLength(1);
     const [notice] = notices();
     expect(notice.allowedMentions).toEqual({ parse: [] });
@@ -294,12 +300,20 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
         await sentOnce(meetingsChannel, 'Routed by name A');
         await sentOnce(meetingsChannel, 'Routed by name B');
         expect(fake.findCalls((c) => c.path === `/guilds/${guildId}/channels`).length - before).toBe(1);
+        const disabled = { type: 'meeting_end', outcome: 'skipped_type_disabled' };
+        const skippedBefore = await counterValue('kd_notifications_total', disabled);
         await t.meetings.end(guildId, a.id, {
           userId: host.userId,
           displayName: host.displayName,
           role: 'admin',
         });
-        await new Promise((r) => setTimeout(r, 300));
+        // The end event is handled when the notification service counts it as skipped (type disabled).
+        await eventually(
+          async () => (await counterValue('kd_notifications_total', disabled)) > skippedBefore,
+          10_000,
+          'meeting_end counted as skipped_type_disabled',
+        );
+        await queueDrained(t);
         expect(
           messagesWith(general, 'Routed by name A').filter((m) => m.message.content.includes('ended')),
         ).toEqual([]);
@@ -354,7 +368,7 @@ describe('notification delivery to Discord (fake Discord, in-process queue)', ()
           .channelMessages(general)
           .flatMap((m) => /entryid\/(0_burst_\d+)/.exec(m.message.content)?.[1] ?? []);
       await eventually(() => posted().length >= 20, 30_000, 'all 20 recordings');
-      await new Promise((r) => setTimeout(r, 500));
+      await queueDrained(t);
       expect(posted().sort()).toEqual(events.map((e) => e.object.id).sort());
       const { items } = await apiList('?type=recording_ready&limit=100');
       const burst = items.filter((i: { content: string }) => i.content.includes('0_burst_'));

@@ -8,6 +8,7 @@ import {
   eventually,
   host,
   postWebhook,
+  queueDrained,
   recordingReady,
   tempConfigDir,
   testOptions,
@@ -87,7 +88,8 @@ describeWithRedis('durable delivery with the Redis (BullMQ) queue', () => {
     fake.clearFaults();
     const second = await boot();
     await eventually(() => messagesWith('Survives restarts').length === 2, 15_000, 'both messages');
-    await new Promise((r) => setTimeout(r, 500));
+    // No job left in the shared queue (waiting, delayed or active) that could post either again.
+    await queueDrained(second);
     expect(
       messagesWith('Survives restarts')
         .map((m) => m.message.content)
@@ -131,7 +133,8 @@ describeWithRedis('durable delivery with the Redis (BullMQ) queue', () => {
     expect(results.every((r) => r.status === 200)).toBe(true);
     const ready = () => messagesWith('is ready').filter((m) => m.message.content.includes('Replicated'));
     await eventually(() => ready().length >= 12, 30_000, 'all 12 recordings');
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Both replicas consume one shared queue: once it is empty neither can post a duplicate.
+    await queueDrained(a);
     // One message per distinct entry, none twice.
     const entries = ready().map((m) => /entryid\/(0_burst_\d+)/.exec(m.message.content)?.[1]);
     expect(entries.sort()).toEqual(events.map((e) => e.object.id).sort());

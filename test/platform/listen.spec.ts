@@ -13,6 +13,7 @@ import {
   ServerTimeouts,
   listen,
 } from '../../src/platform/http';
+import { eventually } from '../support/eventually';
 
 @Controller()
 class PingController {
@@ -89,6 +90,7 @@ describe('listen', () => {
       }
     };
     await ask();
+    // Real time on purpose: the test is about Node's own server timeouts, which no injected clock reaches.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     expect(socket.readableEnded).toBe(false);
     await ask();
@@ -137,6 +139,7 @@ describe('listen', () => {
       c.socket.write(
         `POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n{"a"`,
       );
+      // Real time on purpose: the body deadline under test is counted by the server's own timers.
       await new Promise((resolve) => setTimeout(resolve, short.bodyMs / 3));
       c.socket.write(body.slice(4));
       // Past the deadline the watched request would have been cut: the connection must still be there.
@@ -150,9 +153,14 @@ describe('listen', () => {
     it('leaves an idle keep-alive connection to the keep-alive timer, not the request or body timers', async () => {
       const c = await rawConnection(port);
       c.socket.write('GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      // Real time on purpose: idle past the request/body deadlines, which the server's own timers count.
       await new Promise((resolve) => setTimeout(resolve, (short.requestMs + short.checkIntervalMs) * 2));
       c.socket.write('GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await eventually(
+        () => (c.received().match(/HTTP\/1\.1 200/g) ?? []).length >= 2,
+        5_000,
+        'the second answer',
+      );
       expect(c.received().match(/HTTP\/1\.1 200/g)).toHaveLength(2);
       c.socket.destroy();
     });

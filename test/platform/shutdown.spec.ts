@@ -28,16 +28,21 @@ describe('graceful shutdown', () => {
     await eventually(() => ProbeController.slowInFlight === 1, 5_000, 'the slow request to arrive');
     const stopping = gracefulShutdown(t.app, 5_000);
     let closed = false;
-    void stopping.then(() => (closed = true));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(closed).toBe(false);
+    // Still handling the slow request when the shutdown completes would mean it did not wait for it.
+    let slowAtClose: number | null = null;
+    void stopping.then(() => {
+      closed = true;
+      slowAtClose = ProbeController.slowInFlight;
+    });
     expect(t.app.get(HealthRegistry).isDraining).toBe(true);
+    expect(closed).toBe(false);
 
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ done: true });
     await stopping;
     expect(closed).toBe(true);
+    expect(slowAtClose).toBe(0);
     await expect(get(`${t.url}/health/live`)).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -4,7 +4,7 @@ import { EventBus } from '../../src/platform/events';
 import { FakeDiscord, fakeSnowflake, snowflakeForShard } from '../fakes/discord';
 import { tempConfigDir } from '../notification/support/app';
 import { eventually } from '../support/eventually';
-import { Receiver, bearerFor, bootWebhooksApp } from './support';
+import { Receiver, bearerFor, bootWebhooksApp, webhooksQueueDrained } from './support';
 
 jest.setTimeout(30_000);
 
@@ -20,6 +20,8 @@ describe('outgoing webhooks: an endpoint that keeps failing is disabled and the 
   let fake: FakeDiscord;
   let t: Awaited<ReturnType<typeof bootWebhooksApp>>;
   const receiver = new Receiver();
+  /** A healthy endpoint of the same guild: it receives every event, so it shows when one has been dispatched. */
+  const witness = new Receiver();
 
   beforeAll(async () => {
     fake = new FakeDiscord({
@@ -35,6 +37,7 @@ describe('outgoing webhooks: an endpoint that keeps failing is disabled and the 
     });
     const { apiUrl } = await fake.start();
     await receiver.start();
+    await witness.start();
     t = await bootWebhooksApp(
       {
         OUTGOING_WEBHOOKS_ALLOW_PRIVATE: 'on',
@@ -49,6 +52,7 @@ describe('outgoing webhooks: an endpoint that keeps failing is disabled and the 
   afterAll(async () => {
     await t?.close();
     await receiver.stop();
+    await witness.stop();
     await fake?.stop();
   });
 
@@ -65,6 +69,11 @@ describe('outgoing webhooks: an endpoint that keeps failing is disabled and the 
       .send({ url: `${receiver.url}/broken`, eventTypes: ['*'] })
       .expect(201);
     const id = created.body.webhook.id as string;
+    await http()
+      .post(`/api/v1/guilds/${guildId}/webhooks`)
+      .set(admin)
+      .send({ url: `${witness.url}/ok`, eventTypes: ['*'] })
+      .expect(201);
     const before = await disabledTotal();
     receiver.answer(500, 502, 503, 500, 500, 500);
     const publish = () =>
@@ -97,8 +106,14 @@ describe('outgoing webhooks: an endpoint that keeps failing is disabled and the 
       `An outgoing webhook of this server was disabled: 3 requests in a row to \`127.0.0.1:${new URL(receiver.url).port}\``,
     );
     // Further events are not sent to a disabled endpoint, and the admins are not told twice.
-    await publish();
-    await new Promise((r) => setTimeout(r, 300));
+    const later = await publish();
+    // Dispatched (the witness got it: both endpoints' jobs are queued together), and every job has run.
+    await eventually(
+      () => witness.received.some((r) => r.headers['webhook-id'] === later.id),
+      5_000,
+      'the witness to receive the later event',
+    );
+    await webhooksQueueDrained(t.app);
     expect(receiver.received).toHaveLength(3);
     expect(fake.findCalls((c) => c.method === 'POST' && POSTS.test(c.path))).toHaveLength(1);
     // Re-enabling clears the failures; the next event goes through.

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateWebhookSecret } from '../../src/modules/webhooks-out';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { DEFAULT_WEBHOOKS_OUT_OPTIONS, generateWebhookSecret } from '../../src/modules/webhooks-out';
 import { eventually } from '../support/eventually';
 import { describeWithRedis, redisUrlForDb, requireEmptyRedisDb } from '../support/redis';
 import { REDIS_DBS } from '../support/redis-dbs';
@@ -96,7 +98,25 @@ describeWithRedis('outgoing webhooks: the worker killed mid-delivery (BullMQ on 
 
     const second = await startChild(env); // no event of its own: only what the queue holds
     await eventually(() => receiver.received.length >= 2, 15_000, 'the delivery taken over after the kill');
-    await new Promise((r) => setTimeout(r, 1_000)); // a third request would show up by now
+    // A third request would come from a job still in the shared queue: wait until it holds none.
+    const connection = new Redis(redisUrlForDb(REDIS_DB), { maxRetriesPerRequest: null });
+    const queue = new Queue(DEFAULT_WEBHOOKS_OUT_OPTIONS.queueName, {
+      connection,
+      prefix: DEFAULT_WEBHOOKS_OUT_OPTIONS.queuePrefix,
+    });
+    try {
+      await eventually(
+        async () => {
+          const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'paused');
+          return Object.values(counts).every((n) => n === 0);
+        },
+        15_000,
+        'the webhooks-out queue to drain',
+      );
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
     expect(receiver.received).toHaveLength(2);
     const [held, again] = receiver.received;
     expect(held.headers['webhook-id']).toBe(event.id);

@@ -6,14 +6,17 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { AccessTokenService } from '../../src/modules/auth';
+import type { DeliveryQueue } from '../../src/modules/notification';
 import {
   DEFAULT_WEBHOOKS_OUT_OPTIONS,
   WEBHOOKS_OUT_OPTIONS,
+  WEBHOOKS_OUT_QUEUE,
   type WebhooksOutOptions,
 } from '../../src/modules/webhooks-out';
 import { configureApp } from '../../src/platform/http';
 import { loadSettings } from '../../src/platform/settings';
 import { LogCapture } from '../support/app';
+import { eventually } from '../support/eventually';
 
 /**
  * A Standard Webhooks verifier written from the specification (https://www.standardwebhooks.com/, "Verifying
@@ -52,6 +55,15 @@ export interface ReceivedWebhook {
  * A local receiver: records every request, answers each with the next scripted status (then 204), and counts
  * TCP connections (a refused target must not even connect). `hold()` keeps the next request unanswered.
  */
+/**
+ * Waits until the outgoing webhooks' queue holds no job (waiting, delayed or running): the positive marker a
+ * "nothing more is sent" check waits for instead of sleeping. A job that wrongly retries keeps it busy.
+ */
+export async function webhooksQueueDrained(app: INestApplication, ms = 10_000): Promise<void> {
+  const queue = app.get<DeliveryQueue>(WEBHOOKS_OUT_QUEUE);
+  await eventually(async () => (await queue.depth()) === 0, ms, 'the outgoing webhooks queue to drain');
+}
+
 export class Receiver {
   readonly received: ReceivedWebhook[] = [];
   connections = 0;

@@ -3,7 +3,7 @@ import { register } from 'prom-client';
 import { WebhookDispatcher, WebhookEndpointRepository, signWebhook } from '../../src/modules/webhooks-out';
 import { EventBus } from '../../src/platform/events';
 import { eventually } from '../support/eventually';
-import { Receiver, bearerFor, bootWebhooksApp, verifyStandardWebhook } from './support';
+import { Receiver, bearerFor, bootWebhooksApp, verifyStandardWebhook, webhooksQueueDrained } from './support';
 
 const GUILD_A = '810000000000000001';
 const GUILD_B = '810000000000000002';
@@ -122,7 +122,7 @@ describe('outgoing webhooks to a local receiver (OUTGOING_WEBHOOKS_ALLOW_PRIVATE
       2_000,
       'the failure count reset',
     );
-    await new Promise((r) => setTimeout(r, 200)); // a fourth attempt would show up by now
+    await webhooksQueueDrained(t.app); // no job left that could make a fourth attempt
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === event.id)).toHaveLength(3);
     await http()
       .delete(`${path(GUILD_A)}/${webhook.id}`)
@@ -140,7 +140,14 @@ describe('outgoing webhooks to a local receiver (OUTGOING_WEBHOOKS_ALLOW_PRIVATE
       'first',
     );
     expect(await t.app.get(WebhookDispatcher).dispatch(event)).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    // A later event to the same endpoint goes through the same queue (FIFO, concurrency > 1 beside the held
+    // request): once it has arrived, a second job for the first event would have been sent before it.
+    const later = await publish(GUILD_A, 'meeting.ended');
+    await eventually(
+      () => receiver.received.some((r) => r.headers['webhook-id'] === later.id),
+      5_000,
+      'the later event',
+    );
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === event.id)).toHaveLength(1);
     await http()
       .delete(`${path(GUILD_A)}/${webhook.id}`)
@@ -220,7 +227,8 @@ describe('outgoing webhooks to a local receiver (OUTGOING_WEBHOOKS_ALLOW_PRIVATE
       5_000,
       "B's webhook",
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await webhooksQueueDrained(t.app); // every job the event made has run
+
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === event.id)).toHaveLength(1);
     expect(verifyStandardWebhook(b.secret, got[0].headers, got[0].body)).toBe(true);
     for (const [g, id] of [

@@ -5,6 +5,23 @@ import { IdentityService } from './identity.service';
 import { MemoryIdentityRepository } from './persistence/identity.memory.repository';
 
 const USER = { id: '100000000000000001', displayName: 'Alice' };
+/** Everything jest can fake except `Date`: a test that fakes only the clock keeps real timers and promises. */
+const TIMERS = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'cancelIdleCallback',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 
 /** A Kaltura that only knows ensureUser (anything else fails the test) and can be told to be down. */
 function fakeKaltura() {
@@ -29,6 +46,7 @@ function fakeKaltura() {
 }
 
 describe('IdentityService', () => {
+  afterEach(() => jest.useRealTimers());
   beforeAll(() => Logger.overrideLogger(false));
 
   it('maps a Discord user to discord_<snowflake> and ensures the Kaltura user once, then remembers it', async () => {
@@ -67,9 +85,12 @@ describe('IdentityService', () => {
 
   it('keeps first-seen and moves last-seen', async () => {
     const service = new IdentityService(new MemoryIdentityRepository(), fakeKaltura().port);
+    // Only Date is faked (timers and promises run as usual): the clock moves a second between the visits.
+    jest.useFakeTimers({ doNotFake: [...TIMERS], now: new Date('2026-01-01T00:00:00Z') });
     const first = await service.recordSeen(USER);
-    await new Promise((r) => setTimeout(r, 5));
+    jest.setSystemTime(new Date('2026-01-01T00:00:01Z'));
     const later = await service.recordSeen(USER);
+    jest.useRealTimers();
     expect(later.firstSeenAt).toEqual(first.firstSeenAt);
     expect(later.lastSeenAt.getTime()).toBeGreaterThan(first.lastSeenAt.getTime());
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { Test, TestingModule } from '@nestjs/testing';
+import { createCache } from 'cache-manager';
 import { ValidationFailedError } from '../../platform/errors';
 import { SettingsModule, loadSettings } from '../../platform/settings';
 import { ConfigAuditLog, ConfigStore } from './config-store.port';
@@ -12,6 +13,7 @@ import { ConfigUnavailableError } from './config.errors';
 import { CONFIG_EVENTS, ConfigActor, ConfigChangedEvent, GuildConfig } from './config.types';
 import { GuildConfigModule } from './config.module';
 import { ChannelAccess, UnverifiedChannelAccess, type ChannelVerdict } from '../channels';
+import { ConfigCache } from './config-cache';
 import { GuildConfigService, channelRefsIn } from './guild-config.service';
 import { MemoryConfigStore } from './persistence/memory-config.store';
 
@@ -26,6 +28,21 @@ describe('GuildConfigService', () => {
     join(dir, 'default_config.json'),
   );
   const modules: TestingModule[] = [];
+
+  /**
+   * Moves the clock both cache layers read (`Date.now`: the config cache's and the in-memory shared store's)
+   * `ms` ahead, so a TTL passes without waiting for it.
+   */
+  const realNow = Date.now.bind(Date);
+  let clockOffset = 0;
+  const advanceClock = (ms: number) => {
+    clockOffset += ms;
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + clockOffset);
+  };
+  afterEach(() => {
+    clockOffset = 0;
+    jest.restoreAllMocks();
+  });
 
   async function boot(
     store: ConfigStore,
@@ -45,6 +62,12 @@ describe('GuildConfigService', () => {
       .useValue(store)
       .overrideProvider(ChannelAccess)
       .useValue(channels)
+      // The same cache the module builds, reading `Date.now` on each call so that `advanceClock` reaches it.
+      .overrideProvider(ConfigCache)
+      .useFactory({
+        inject: [CONFIG_OPTIONS],
+        factory: (o: ConfigModuleOptions) => new ConfigCache(createCache(), o.cacheTtlMs, () => Date.now()),
+      })
       .compile();
     Logger.overrideLogger(false); // compile() installs its own logger; these tests log errors on purpose
     await moduleRef.init();
@@ -163,7 +186,9 @@ describe('GuildConfigService', () => {
       expect((await service.get(g)).notifications.enabled).toBe(true);
       await store.save(g, { notifications: { enabled: false } }, null); // not through the service
       expect((await service.get(g)).notifications.enabled).toBe(true);
-      await new Promise((r) => setTimeout(r, 400));
+      advanceClock(200);
+      expect((await service.get(g)).notifications.enabled).toBe(true);
+      advanceClock(200);
       expect((await service.get(g)).notifications.enabled).toBe(false);
     });
   });
@@ -186,7 +211,7 @@ describe('GuildConfigService', () => {
       const g = guild();
       await service.update(g, { features: { scheduledEvents: true } }, ADA);
       store.putRaw(g, JSON.stringify({ features: { scheduledEvents: 'yes' }, colour: 1 }));
-      await new Promise((r) => setTimeout(r, 80));
+      advanceClock(80);
       expect((await service.get(g)).features.scheduledEvents).toBe(true);
       const [problem] = service.problems(g);
       expect(problem).toMatchObject({ kind: 'invalid', using: 'last-good' });
@@ -207,7 +232,7 @@ describe('GuildConfigService', () => {
       const [known, unknown] = [guild(), guild()];
       await service.update(known, { notifications: { enabled: false } }, ADA);
       jest.spyOn(store, 'load').mockRejectedValue(new Error('connection refused'));
-      await new Promise((r) => setTimeout(r, 40));
+      advanceClock(40);
       expect((await service.get(known)).notifications.enabled).toBe(false);
       await expect(service.get(unknown)).rejects.toBeInstanceOf(ConfigUnavailableError);
       await expect(service.update(known, { commands: { enabled: false } }, ADA)).rejects.toBeInstanceOf(

@@ -121,7 +121,26 @@ async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   throw new Error('expected a DomainError');
 }
 
+/** Everything jest can fake except `Date`: a test that fakes only the clock keeps real timers and promises. */
+const TIMERS = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'cancelIdleCallback',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
+
 describe('MeetingsService', () => {
+  afterEach(() => jest.useRealTimers());
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
@@ -239,11 +258,14 @@ describe('MeetingsService', () => {
 
     it('lists only active meetings, newest first', async () => {
       const { service } = setup();
+      // Only Date is faked (timers and promises run as usual): each start is a second after the previous one.
+      jest.useFakeTimers({ doNotFake: [...TIMERS], now: new Date('2026-01-01T00:00:00Z') });
       const first = await start(service, { title: 'First' });
-      await new Promise((r) => setTimeout(r, 5));
+      jest.setSystemTime(new Date('2026-01-01T00:00:01Z'));
       const second = await start(service, { title: 'Second' });
-      await new Promise((r) => setTimeout(r, 5));
+      jest.setSystemTime(new Date('2026-01-01T00:00:02Z'));
       const third = await start(service, { title: 'Third' });
+      jest.useRealTimers();
       await service.end(GUILD, second.id, host);
       expect((await service.listActive(GUILD)).map((m) => m.id)).toEqual([third.id, first.id]);
     });

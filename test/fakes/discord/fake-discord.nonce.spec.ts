@@ -43,8 +43,12 @@ describe('FakeDiscord message nonce (enforce_nonce) and held responses', () => {
     const c = await channel.send({ content: 'c', nonce: 'n-3', enforceNonce: true });
     const d = await channel.send({ content: 'd', nonce: 'n-3', enforceNonce: true });
     expect(d.id).toBe(c.id);
-    await new Promise((r) => setTimeout(r, 350));
-    const e = await channel.send({ content: 'e', nonce: 'n-3', enforceNonce: true });
+    // Past the window without waiting for it: the fake's clock (Date.now) moves 350 ms ahead.
+    const realNow = Date.now.bind(Date);
+    const ahead = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 350);
+    const e = await channel
+      .send({ content: 'e', nonce: 'n-3', enforceNonce: true })
+      .finally(() => ahead.mockRestore());
     expect(new Set([a.id, b.id, c.id, e.id]).size).toBe(4);
     expect(contents()).toEqual(['a', 'b', 'c', 'e']);
   });

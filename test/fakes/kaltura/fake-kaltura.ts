@@ -43,6 +43,11 @@ export class FakeKaltura {
   readonly requests: FakeKalturaRequest[] = [];
   /** TCP connections accepted since construction (a client that pools connections opens few). */
   connectionsOpened = 0;
+  /**
+   * Requests received and not yet finished (answered, faulted, or dropped because the client left), e.g. still
+   * in `setLatency`'s delay: 0 means no late answer can reach a client any more.
+   */
+  inFlight = 0;
 
   private store: FakeKalturaStore;
   private readonly now: () => number;
@@ -79,7 +84,7 @@ export class FakeKaltura {
   /** Listens on 127.0.0.1 (a random port the first time, the same port after `goUp`). */
   async start(): Promise<{ url: string }> {
     if (this.server) return { url: this.url };
-    const server = createServer((req, res) => void this.onRequest(req, res));
+    const server = createServer((req, res) => void this.track(this.onRequest(req, res)));
     server.on('connection', () => this.connectionsOpened++);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -261,6 +266,15 @@ export class FakeKaltura {
   }
 
   // ---- HTTP -----------------------------------------------------------------------------------------------
+
+  private async track(handling: Promise<void>): Promise<void> {
+    this.inFlight++;
+    try {
+      await handling;
+    } finally {
+      this.inFlight--;
+    }
+  }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];

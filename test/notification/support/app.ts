@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { register } from 'prom-client';
 import request from 'supertest';
 import { AppModule } from '../../../src/app.module';
 import { AccessTokenService } from '../../../src/modules/auth';
@@ -11,6 +12,7 @@ import { recordingAdminTags, recordingPartnerData } from '../../../src/modules/k
 import { MeetingsService } from '../../../src/modules/meetings';
 import type { Meeting } from '../../../src/modules/meetings';
 import {
+  DeliveryQueue,
   NOTIFICATION_OPTIONS,
   NotificationOptions,
   NotificationRepository,
@@ -22,6 +24,7 @@ import { DEFAULT_NOTIFICATION_OPTIONS } from '../../../src/modules/notification'
 import { configureApp } from '../../../src/platform/http';
 import { Settings, loadSettings } from '../../../src/platform/settings';
 import { LogCapture } from '../../support/app';
+import { eventually } from '../../support/eventually';
 
 export const WEBHOOK_SECRET = 'notification-tests-webhook-secret';
 export const WEBHOOK_PATH = '/api/v1/webhooks/kaltura';
@@ -166,7 +169,23 @@ export function recordingReady(
   };
 }
 
-export { eventually } from '../../support/eventually';
+export { eventually };
+
+/** The value of a prom-client counter for `labels` (0 when never incremented). */
+export async function counterValue(name: string, labels: Record<string, string>): Promise<number> {
+  const data = await register.getSingleMetric(name)?.get();
+  return data?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+}
+
+/**
+ * Waits until the app's delivery queue holds no job (none waiting, delayed or running). With the recovery sweep
+ * off (`testOptions`), nothing can post after that: the positive marker a "no duplicate, nothing more" check
+ * waits for instead of sleeping. A job that wrongly retries keeps the queue busy, so its post is seen.
+ */
+export async function queueDrained(t: Pick<NotificationTestApp, 'app'>, ms = 15_000): Promise<void> {
+  const queue = t.app.get(DeliveryQueue);
+  await eventually(async () => (await queue.depth()) === 0, ms, 'the delivery queue to drain');
+}
 
 export const host = { userId: '300000000000000001', displayName: 'Hosty McHost', role: 'moderator' as const };
 

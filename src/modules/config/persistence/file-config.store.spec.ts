@@ -16,6 +16,29 @@ import { FileConfigStore, versionOf } from './file-config.store';
 
 const G = '123456789012345678';
 const H = '223456789012345678';
+const PROBE = '999999999999999999';
+
+/** Polls `check` every 10 ms until it is true; fails after 5 s naming `what`. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Waits until a watcher is up: it reports a probe file (another guild's) written now. The probe is rewritten
+ * now and then (not on every poll, which would keep restarting the debounce) until `reported` says it was seen.
+ */
+async function watching(dir: string, reported: () => boolean): Promise<void> {
+  const end = Date.now() + 5_000;
+  for (let tick = 0; !reported(); tick++) {
+    if (Date.now() > end) throw new Error('Timed out waiting for the watcher to start');
+    if (tick % 20 === 0) writeFileSync(join(dir, `${PROBE}.json`), '{}');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('FileConfigStore', () => {
   let dir: string;
@@ -153,12 +176,16 @@ describe('FileConfigStore', () => {
       await store.init();
       const seen: string[] = [];
       store.watch((g) => seen.push(g));
-      await new Promise((r) => setTimeout(r, 50));
+      // The watcher is up once it reports a file written now (another guild's, so it is not counted below).
+      await watching(dir, () => seen.length > 0);
+      seen.length = 0;
       writeFileSync(join(dir, `.${G}.json.1.x.tmp`), '{}');
       writeFileSync(join(dir, `.${G}.lock`), '');
       for (let i = 0; i < 3; i++) writeFileSync(join(dir, `${G}.json`), JSON.stringify({ n: i }));
-      await new Promise((r) => setTimeout(r, 300));
-      expect(seen).toEqual([G]);
+      // A later edit of another guild, debounced the same way: a second report of the burst would come before it.
+      writeFileSync(join(dir, `${H}.json`), '{}');
+      await eventually(() => seen.includes(H), `${H} reported`);
+      expect(seen).toEqual([G, H]);
     });
 
     it('stops reporting once closed', async () => {
@@ -166,9 +193,16 @@ describe('FileConfigStore', () => {
       await store.init();
       const seen: string[] = [];
       store.watch((g) => seen.push(g));
+      // A second store watching the same directory, left open: it shows when the edit has been reported.
+      const witness = make({ debounceMs: 20 });
+      await witness.init();
+      const witnessed: string[] = [];
+      witness.watch((g) => witnessed.push(g));
+      await watching(dir, () => witnessed.length > 0);
       await store.close();
+      seen.length = 0; // the probes it saw while open; nothing may come from now on
       writeFileSync(join(dir, `${G}.json`), '{}');
-      await new Promise((r) => setTimeout(r, 150));
+      await eventually(() => witnessed.includes(G), 'the witness to report the edit');
       expect(seen).toEqual([]);
     });
   });

@@ -7,9 +7,9 @@ beforeAll(() => Logger.overrideLogger(false));
 const policy = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, jitter: 0 };
 const make = (concurrency = 2) =>
   new InProcessDeliveryQueue({ concurrency, attempts: 3, policy, closeTimeoutMs: 1_000 });
-const until = async (check: () => boolean, ms = 2_000) => {
+const until = async (check: () => boolean | Promise<boolean>, ms = 2_000) => {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -25,9 +25,9 @@ describe('InProcessDeliveryQueue', () => {
     await queue.enqueue({ kind: 'delivery', id: 'x' }, { delayMs: 20 });
     await queue.enqueue({ kind: 'delivery', id: 'x' });
     await until(() => runs.length === 1);
-    await new Promise((r) => setTimeout(r, 40));
+    // Nothing left queued (the delayed copy included) that could run it again.
+    await until(async () => (await queue.depth()) === 0);
     expect(runs).toEqual(['x']);
-    expect(await queue.depth()).toBe(0);
     await queue.close();
   });
 
@@ -56,7 +56,7 @@ describe('InProcessDeliveryQueue', () => {
     let done = 0;
     queue.start(async () => {
       peak = Math.max(peak, ++active);
-      await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 10)); // the job takes a while, so that jobs could overlap
       active--;
       done++;
     });
@@ -70,7 +70,7 @@ describe('InProcessDeliveryQueue', () => {
     const queue = make();
     let finished = false;
     queue.start(async () => {
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // a job still running when close() is called
       finished = true;
     });
     await queue.enqueue({ kind: 'event', id: 'slow' });
