@@ -3,7 +3,7 @@
  * on the service's event loop. Each subscriber is a bare `ws` socket speaking the Socket.IO text protocol (the
  * handshake subscribes; pings are answered) and reading only the `sentAt` of each event: a full client's decoding
  * would measure the clients, not the service. Messages from the parent: `{ url, path, namespace, token,
- * guildId, count }`, then `'stop'`; it answers `{ ready: n }` and, at the end, every delivery's latency in ms.
+ * guildIds, offset, count }`, then `'stop'` (subscriber j of this worker follows guildIds[(offset + j) % length]); it answers `{ ready: n }` and, at the end, every delivery's latency in ms.
  */
 import WebSocket from 'ws';
 
@@ -12,7 +12,9 @@ interface Start {
   path: string;
   namespace: string;
   token: string;
-  guildId: string;
+  guildIds: string[];
+  /** Global index of this worker's first subscriber: subscribers spread round-robin over the guilds. */
+  offset: number;
   count: number;
 }
 
@@ -21,7 +23,7 @@ const latencies: number[] = [];
 let received = 0;
 const SENT_AT = /"sentAt":([0-9.]+)/;
 
-function subscriber(s: Start): Promise<WebSocket> {
+function subscriber(s: Start, guildId: string): Promise<WebSocket> {
   const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}${s.path}/?EIO=4&transport=websocket`);
   const eventPrefix = `42${s.namespace},`;
   return new Promise((resolve, reject) => {
@@ -33,7 +35,7 @@ function subscriber(s: Start): Promise<WebSocket> {
         if (m) latencies.push(performance.timeOrigin + performance.now() - Number(m[1]));
       } else if (frame === '2') ws.send('3');
       else if (frame.startsWith('0{'))
-        ws.send(`40${s.namespace},${JSON.stringify({ token: s.token, guildId: s.guildId })}`);
+        ws.send(`40${s.namespace},${JSON.stringify({ token: s.token, guildId })}`);
       else if (frame.startsWith(`40${s.namespace},`)) resolve(ws);
       else if (frame.startsWith(`44${s.namespace},`)) reject(new Error(frame));
     });
@@ -44,7 +46,9 @@ function subscriber(s: Start): Promise<WebSocket> {
 async function connectAll(s: Start): Promise<void> {
   // A few hundred handshakes in flight at a time: the service accepts one connection per loop turn.
   for (let i = 0; i < s.count; i += 200) {
-    const batch = Array.from({ length: Math.min(200, s.count - i) }, () => subscriber(s));
+    const batch = Array.from({ length: Math.min(200, s.count - i) }, (_, k) =>
+      subscriber(s, s.guildIds[(s.offset + i + k) % s.guildIds.length]),
+    );
     sockets.push(...(await Promise.all(batch)));
   }
 }
