@@ -11,7 +11,8 @@ const USAGE = 'usage: npm run kaltura:webhooks -- --url https://<public host> [-
  */
 export async function runWebhookSetup(
   argv: readonly string[],
-  env: NodeJS.ProcessEnv,
+  /** The environment to read settings from; undefined: the process's own (read by `loadSettings`). */
+  env: NodeJS.ProcessEnv | undefined,
   out: (line: string) => void,
   setupFor: (settings: ReturnType<typeof loadSettings>) => KalturaWebhookSetup = (s) =>
     KalturaWebhookSetup.forPartner(s.kaltura),
@@ -59,7 +60,7 @@ export async function runWebhookSetup(
 }
 
 if (require.main === module) {
-  runWebhookSetup(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`)).then(
+  runWebhookSetup(process.argv.slice(2), undefined, (line) => process.stdout.write(`${line}\n`)).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

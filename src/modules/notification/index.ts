@@ -10,7 +10,12 @@
  * - `ChannelSuspensions` (state in the shared cache, so any module may provide its own instance): channels that
  *   refused a post (403 50001/50013, 404 10003) and get no more requests for a while.
  */
-export { NotificationModule, createDeliveryQueue } from './notification.module';
+export {
+  NotificationModule,
+  createDeliveryQueue,
+  createQueue,
+  type DeliveryQueueSettings,
+} from './notification.module';
 export { NotificationService, NO_CHANNEL_REASON, NO_TOKEN_REASON } from './notification.service';
 export type { NotifyInput } from './notification.service';
 export { TrialOutbox } from './discord-rest/trial-outbox';

@@ -43,21 +43,35 @@ import { RecordingAnnouncer } from './recording-announcer.service';
 import { RecordingReconciler } from './recording-reconciler.service';
 import { WebhookIntakeService } from './webhook-intake.service';
 
-/** BullMQ on Redis when `REDIS_URL` is set (durable, shared by replicas), the in-process queue otherwise. */
-export function createDeliveryQueue(redis: RedisConnections, options: NotificationOptions): DeliveryQueue {
+/** What a queue of this shape needs (the notification module's options and the outgoing webhooks' both carry it). */
+export type DeliveryQueueSettings = Pick<
+  NotificationOptions,
+  'concurrency' | 'retry' | 'closeTimeoutMs' | 'queuePrefix' | 'queueName' | 'queueTimeoutMs'
+> &
+  Partial<Pick<NotificationOptions, 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount'>>;
+
+/**
+ * BullMQ on Redis when `REDIS_URL` is set (durable, shared by replicas), the in-process queue otherwise.
+ * `name` names its Redis connections (`<name>-queue`, `<name>-worker`); `attempts`: runs the queue allows a job,
+ * above the handler's own budget so the queue never gives up first.
+ */
+export function createQueue(
+  redis: RedisConnections,
+  name: string,
+  options: DeliveryQueueSettings,
+  attempts: number,
+): DeliveryQueue {
   const common = {
     concurrency: options.concurrency,
-    // The notification's own budget decides when it is dead; the queue allows a little more so it never gives
-    // up first (lease conflicts also count as runs).
-    attempts: options.retry.maxAttempts + 2,
+    attempts,
     policy: options.retry,
     closeTimeoutMs: options.closeTimeoutMs,
   };
   if (!redis.enabled) return new InProcessDeliveryQueue(common);
   return new BullMqDeliveryQueue(
-    redis.create('notification-queue'),
+    redis.create(`${name}-queue`),
     // BullMQ workers block on Redis and must never give up a command: no per-request retry limit.
-    redis.create('notification-worker', { maxRetriesPerRequest: null }),
+    redis.create(`${name}-worker`, { maxRetriesPerRequest: null }),
     {
       ...common,
       prefix: options.queuePrefix,
@@ -69,6 +83,11 @@ export function createDeliveryQueue(redis: RedisConnections, options: Notificati
       outage: redis.outage,
     },
   );
+}
+
+/** The notifications' queue: their own budget decides when one is dead; lease conflicts also count as runs. */
+export function createDeliveryQueue(redis: RedisConnections, options: NotificationOptions): DeliveryQueue {
+  return createQueue(redis, 'notification', options, options.retry.maxAttempts + 2);
 }
 
 const providers: Provider[] = [
